@@ -1,0 +1,89 @@
+"""The storefront application factory."""
+
+import logging
+import os
+
+from flask import Flask
+
+from config import Config, check_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, commands, error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+    check_config(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from app import cli, errors, templating
+
+    cli.register(app)
+    errors.register(app)
+    templating.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers the tables with the metadata)
+    from app.extensions import (
+        celery_init_app,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        mail,
+        migrate,
+    )
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    if not app.config.get("MAIL_SERVER"):
+        # No mail server configured: messages are written to the log instead.
+        app.config["MAIL_SUPPRESS_SEND"] = True
+    mail.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", _rate_limit_storage(app.config))
+    limiter.init_app(app)
+    celery_init_app(app)
+
+    from app.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def _rate_limit_storage(config) -> str:
+    if config.get("REDIS_URL"):
+        return config["REDIS_URL"]
+    broker = config.get("CELERY_BROKER_URL") or ""
+    if broker.startswith(("redis://", "rediss://")):
+        return broker
+    return "memory://"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.blueprints.account.routes import bp as account_bp
+    from app.blueprints.admin.routes import bp as admin_bp
+    from app.blueprints.api import init_api
+    from app.blueprints.auth.routes import bp as auth_bp
+    from app.blueprints.cart.routes import bp as cart_bp
+    from app.blueprints.checkout.routes import bp as checkout_bp
+    from app.blueprints.shop.routes import bp as shop_bp
+
+    for blueprint in (shop_bp, cart_bp, auth_bp, account_bp, checkout_bp, admin_bp):
+        app.register_blueprint(blueprint)
+    init_api(app)

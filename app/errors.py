@@ -1,0 +1,32 @@
+"""Error pages in the site's layout; the JSON API installs its own handlers."""
+
+import logging
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith(API_PREFIX):
+            from app.blueprints.api.errors import http_error_response
+
+            return http_error_response(error)
+        template = f"errors/{error.code}.html" if error.code in (403, 404) else "errors/error.html"
+        return render_template(template, error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unexpected error on %s %s", request.method, request.path)
+        if request.path.startswith(API_PREFIX):
+            from app.blueprints.api.errors import internal_error_response
+
+            return internal_error_response()
+        return render_template("errors/500.html"), 500

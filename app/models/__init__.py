@@ -1,0 +1,30 @@
+"""All models, importable from one place (Alembic and the app load this)."""
+
+from app.models.accounts import Address, ApiToken, User
+from app.models.cart import MAX_QUANTITY, Cart, CartItem
+from app.models.catalog import Product, StockAdjustment
+from app.models.coupons import Coupon
+from app.models.orders import (
+    IdempotencyKey,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OutboxMessage,
+)
+
+__all__ = [
+    "MAX_QUANTITY",
+    "Address",
+    "ApiToken",
+    "Cart",
+    "CartItem",
+    "Coupon",
+    "IdempotencyKey",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
+    "OutboxMessage",
+    "Product",
+    "StockAdjustment",
+    "User",
+]

@@ -1,0 +1,156 @@
+"""The shopper's cart: read it, add to it, change and remove lines."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import MAX_QUANTITY, Cart, CartItem, Product
+from app.models.types import ZERO
+from app.services.errors import NotFound, ValidationFailed
+from app.services.pricing import line_total
+
+
+@dataclass(frozen=True)
+class CartLine:
+    product_id: int
+    sku: str
+    name: str
+    slug: str
+    unit_price: Decimal
+    quantity: int
+    stock: int
+    is_active: bool
+
+    @property
+    def line_total(self) -> Decimal:
+        return line_total(self.unit_price, self.quantity)
+
+    @property
+    def short(self) -> bool:
+        return not self.is_active or self.quantity > self.stock
+
+
+@dataclass(frozen=True)
+class CartView:
+    lines: list[CartLine]
+    currency: str
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.line_total for line in self.lines), ZERO)
+
+    @property
+    def item_count(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
+
+
+def cart_lines_query(user_id: int):
+    """The cart's lines joined with their products' current data, in the order added."""
+    return (
+        select(
+            Product.id,
+            Product.sku,
+            Product.name,
+            Product.slug,
+            Product.price,
+            CartItem.quantity,
+            Product.stock,
+            Product.is_active,
+        )
+        .join(CartItem, CartItem.product_id == Product.id)
+        .join(Cart, Cart.id == CartItem.cart_id)
+        .where(Cart.user_id == user_id)
+        .order_by(CartItem.id)
+    )
+
+
+def get_cart(user_id: int) -> CartView:
+    """The shopper's cart with current prices (one query)."""
+    rows = db.session.execute(cart_lines_query(user_id)).all()
+    return CartView([CartLine(*row) for row in rows], current_app.config["STORE_CURRENCY"])
+
+
+def check_quantity(quantity, *, allow_zero: bool = False) -> int:
+    """A quantity is an integer from 1 (or 0 where that removes) to 999."""
+    low = 0 if allow_zero else 1
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or not (low <= quantity <= MAX_QUANTITY):
+        raise ValidationFailed(
+            {"quantity": [f"Quantity must be a whole number from {low} to {MAX_QUANTITY}."]}
+        )
+    return quantity
+
+
+def add_to_cart(user_id: int, product_id: int, quantity: int) -> CartView:
+    """Add `quantity` of an active product to what the cart already holds; commits."""
+    check_quantity(quantity)
+    product = db.session.get(Product, product_id)
+    if product is None or not product.is_active:
+        raise NotFound("That product is not available.")
+    cart = _cart_for(user_id)
+    item = db.session.scalar(
+        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product_id)
+    )
+    new_quantity = quantity + (item.quantity if item else 0)
+    if new_quantity > MAX_QUANTITY:
+        db.session.rollback()
+        raise ValidationFailed(
+            {"quantity": [f"A cart line holds at most {MAX_QUANTITY}; you have {new_quantity - quantity}."]}
+        )
+    if item is None:
+        db.session.add(CartItem(cart_id=cart.id, product_id=product_id, quantity=quantity))
+    else:
+        item.quantity = new_quantity
+    db.session.commit()
+    return get_cart(user_id)
+
+
+def set_quantity(user_id: int, product_id: int, quantity: int) -> CartView:
+    """Set a line's quantity; 0 removes it. A line not in the cart is NotFound; commits."""
+    check_quantity(quantity, allow_zero=True)
+    item = _cart_item(user_id, product_id)
+    if quantity == 0:
+        db.session.delete(item)
+    else:
+        item.quantity = quantity
+    db.session.commit()
+    return get_cart(user_id)
+
+
+def remove_from_cart(user_id: int, product_id: int) -> None:
+    """Remove a line; a line not in the cart is NotFound; commits."""
+    db.session.delete(_cart_item(user_id, product_id))
+    db.session.commit()
+
+
+def clear_cart_statement(cart_id: int):
+    return delete(CartItem).where(CartItem.cart_id == cart_id)
+
+
+def _cart_item(user_id: int, product_id: int) -> CartItem:
+    item = db.session.scalar(
+        select(CartItem).join(Cart).where(Cart.user_id == user_id, CartItem.product_id == product_id)
+    )
+    if item is None:
+        raise NotFound("That product is not in your cart.")
+    return item
+
+
+def _cart_for(user_id: int) -> Cart:
+    """The shopper's cart, created on first use (safe if two requests race)."""
+    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
+    if cart is not None:
+        return cart
+    try:
+        with db.session.begin_nested():
+            cart = Cart(user_id=user_id)
+            db.session.add(cart)
+    except IntegrityError:
+        cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
+    return cart

@@ -1,0 +1,79 @@
+"""The domain errors a service raises; pages and the API each map them once."""
+
+from dataclasses import dataclass
+
+
+class ShopError(Exception):
+    """A request the shop refuses, with a message for a person."""
+
+    message = "The request was refused."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class NotFound(ShopError):
+    message = "Not found."
+
+
+class ValidationFailed(ShopError):
+    """Bad input for one or more named fields."""
+
+    def __init__(self, fields: dict[str, list[str]], message: str = "Some fields are invalid."):
+        super().__init__(message)
+        self.fields = fields
+
+
+class AddressNotYours(ValidationFailed):
+    def __init__(self):
+        super().__init__(
+            {"address_id": ["Choose one of your own addresses."]}, "That address is not one of yours."
+        )
+
+
+class CouponUnusable(ValidationFailed):
+    """The coupon fails one rule of SPEC section 2; `reason` names the rule."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__({"coupon_code": [message]}, message)
+        self.reason = reason
+
+
+class EmptyCart(ShopError):
+    message = "Your cart is empty."
+
+
+@dataclass(frozen=True)
+class ShortLine:
+    product_id: int
+    sku: str
+    name: str
+    requested: int
+    available: int
+
+
+class InsufficientStock(ShopError):
+    """Some lines cannot be filled; only those lines are listed."""
+
+    def __init__(self, items: list[ShortLine]):
+        names = ", ".join(
+            f"{line.name} (you asked for {line.requested}, {line.available} available)" for line in items
+        )
+        super().__init__(f"Not enough stock for: {names}.")
+        self.items = items
+
+
+class InvalidTransition(ShopError):
+    def __init__(self, current: str, target: str):
+        super().__init__(f"An order that is {current} cannot become {target}.")
+        self.current = current
+        self.target = target
+
+
+class IdempotencyKeyReused(ShopError):
+    message = "This Idempotency-Key was already used with a different request."
+
+
+class IdempotencyKeyInUse(ShopError):
+    message = "A request with this Idempotency-Key is still being processed."

@@ -1,0 +1,147 @@
+"""Moving an order between statuses (SPEC section 4), cancelling included."""
+
+from sqlalchemy import func, select, update
+
+from app.extensions import db
+from app.models import Coupon, Order, OrderEvent, OrderItem, OutboxMessage, Product
+from app.models.orders import CANCELLED, PAID, PENDING, STATUSES, TRANSITIONS
+from app.models.types import utcnow
+from app.services import outbox
+from app.services.errors import InvalidTransition, NotFound
+from app.services.transactions import run_with_retries
+
+SHOPPER_CANCELLABLE = (PENDING,)
+ADMIN_CANCELLABLE = (PENDING, PAID)
+
+
+def shoppers_order(user_id: int, number: str) -> Order:
+    """The shopper's own order; anyone else's is NotFound, never a hint that it exists."""
+    order = db.session.scalar(select(Order).where(Order.number == number, Order.user_id == user_id))
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def order_by_number(number: str) -> Order:
+    order = db.session.scalar(select(Order).where(Order.number == number))
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+def cancel_order(order: Order, actor_id: int | None, *, allowed_from=SHOPPER_CANCELLABLE) -> Order:
+    """Cancel, returning every line's stock and the coupon use exactly once; commits.
+
+    The status UPDATE is guarded by the current status, so of two concurrent
+    cancels only one changes a row, and only that one gives anything back.
+    """
+    order_id, coupon_id = order.id, order.coupon_id
+
+    def unit_of_work() -> None:
+        if not _move(order_id, CANCELLED, allowed_from):
+            _refuse(order_id, CANCELLED)
+        _return_stock(order_id)
+        if coupon_id is not None:
+            db.session.execute(
+                update(Coupon)
+                .where(Coupon.id == coupon_id, Coupon.used_count > 0)
+                .values(used_count=Coupon.used_count - 1)
+            )
+        db.session.add(
+            OrderEvent(
+                order_id=order_id,
+                actor_id=actor_id,
+                kind="status",
+                message="Order cancelled; stock and coupon use returned.",
+            )
+        )
+        db.session.commit()
+
+    run_with_retries(unit_of_work)
+    db.session.refresh(order)
+    return order
+
+
+def change_status(order: Order, target: str, actor_id: int | None) -> Order:
+    """An admin's move along SPEC section 4's arrows; any other move is InvalidTransition."""
+    if target not in STATUSES:
+        raise InvalidTransition(order.status, target)
+    if target == CANCELLED:
+        return cancel_order(order, actor_id, allowed_from=ADMIN_CANCELLABLE)
+    sources = tuple(source for source, targets in TRANSITIONS.items() if target in targets)
+    order_id = order.id
+
+    def unit_of_work() -> None:
+        if not _move(order_id, target, sources):
+            _refuse(order_id, target)
+        db.session.add(
+            OrderEvent(
+                order_id=order_id, actor_id=actor_id, kind="status", message=f"Status changed to {target}."
+            )
+        )
+        db.session.commit()
+
+    run_with_retries(unit_of_work)
+    db.session.refresh(order)
+    return order
+
+
+def add_note(order: Order, actor_id: int, note: str) -> OrderEvent:
+    """Record an internal note on the order's timeline; commits."""
+    event = OrderEvent(order_id=order.id, actor_id=actor_id, kind="note", message=note.strip())
+    db.session.add(event)
+    db.session.commit()
+    return event
+
+
+def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
+    """Queue the confirmation email again (a new outbox message); commits, then dispatches."""
+    message = OutboxMessage(order_id=order.id, kind="order_confirmation")
+    db.session.add(message)
+    db.session.add(
+        OrderEvent(
+            order_id=order.id, actor_id=actor_id, kind="email", message="Confirmation email queued again."
+        )
+    )
+    db.session.commit()
+    outbox.dispatch_pending([message])
+    return message
+
+
+def _move(order_id: int, target: str, sources: tuple[str, ...]) -> bool:
+    moved = db.session.execute(
+        update(Order)
+        .where(Order.id == order_id, Order.status.in_(sources))
+        .values(status=target, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return moved == 1
+
+
+def _refuse(order_id: int, target: str) -> None:
+    current = db.session.scalar(select(Order.status).where(Order.id == order_id))
+    raise InvalidTransition(current, target)
+
+
+def _return_stock(order_id: int) -> None:
+    """Give every line's quantity back in one statement, rows locked in product-id order."""
+    returned = (
+        select(OrderItem.product_id, func.sum(OrderItem.quantity).label("quantity"))
+        .where(OrderItem.order_id == order_id, OrderItem.product_id.is_not(None))
+        .group_by(OrderItem.product_id)
+        .cte("returned")
+    )
+    locked = (
+        select(Product.id)
+        .where(Product.id.in_(select(returned.c.product_id)))
+        .order_by(Product.id)
+        .with_for_update()
+        .cte("locked")
+        .prefix_with("MATERIALIZED")
+    )
+    db.session.execute(
+        update(Product)
+        .where(Product.id == locked.c.id, Product.id == returned.c.product_id)
+        .values(stock=Product.stock + returned.c.quantity)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,279 @@
+"""Placing an order: the seed's sequence as one all-or-nothing unit of work.
+
+Every checkout runs the same fixed list of statements, however many lines the
+cart holds (SPEC section 3):
+
+1. lock the shopper's cart row, so two checkouts of one cart run one at a time;
+2. read the cart lines with their products' current price and stock;
+3. read the address and the coupon (with the shopper's uses of it);
+4. insert the order, its idempotency key, lines, event and outbox message;
+5. empty the cart;
+6. take stock for every line in one guarded UPDATE, rows locked in product-id
+   order, then use the coupon with one guarded UPDATE: the contended row locks
+   are taken last, so they are held only until the commit that follows.
+"""
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import (
+    Address,
+    Cart,
+    Coupon,
+    IdempotencyKey,
+    Order,
+    OrderEvent,
+    OrderItem,
+    OutboxMessage,
+    Product,
+)
+from app.models.orders import CANCELLED
+from app.models.types import utcnow
+from app.services import outbox
+from app.services.cart import CartLine, cart_lines_query, clear_cart_statement
+from app.services.coupons import check_coupon
+from app.services.errors import (
+    AddressNotYours,
+    CouponUnusable,
+    EmptyCart,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    ShortLine,
+)
+from app.services.pricing import PricingRules, compute_totals, line_total
+from app.services.transactions import run_with_retries
+
+IDEMPOTENCY_WINDOW = timedelta(hours=24)
+# Crockford's base32 without I, L, O, U: easy to read aloud, no sales volume leaked.
+NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    order: Order
+    created: bool  # False when an earlier request with the same key made it
+
+
+def new_order_number() -> str:
+    return "SO-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
+
+
+def request_fingerprint(payload: dict) -> str:
+    """A stable hash of a request body, to tell a replay from a different request."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def place_order(
+    user_id: int,
+    address_id: int,
+    coupon_code: str | None = None,
+    *,
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
+) -> PlacedOrder:
+    """Turn the shopper's cart into an order, all or nothing; commits.
+
+    With an idempotency key, a repeat returns the order the key first made.
+    Raises EmptyCart, AddressNotYours, CouponUnusable, InsufficientStock or
+    IdempotencyKeyReused, having changed nothing.
+    """
+    coupon_code = (coupon_code or "").strip() or None
+    if idempotency_key is not None and request_hash is None:
+        request_hash = request_fingerprint({"address_id": address_id, "coupon_code": coupon_code})
+
+    def unit_of_work() -> PlacedOrder | None:
+        try:
+            order = _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash)
+        except IntegrityError as exc:
+            db.session.rollback()
+            if idempotency_key is not None and "idempotency_keys" in str(exc.orig):
+                return _replay(user_id, idempotency_key, request_hash)
+            raise
+        return PlacedOrder(order, created=True)
+
+    placed = run_with_retries(unit_of_work) or run_with_retries(unit_of_work)
+    if placed is None:
+        raise IdempotencyKeyInUse()
+    if placed.created:
+        outbox.dispatch_pending(placed.order.outbox_messages)
+    return placed
+
+
+def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:
+    rules = PricingRules.from_config()
+    cart_id = _lock_cart(user_id)
+    lines = [CartLine(*row) for row in db.session.execute(cart_lines_query(user_id))]
+    if not lines:
+        raise EmptyCart()
+    _refuse_short_lines(lines)
+    address = _shoppers_address(user_id, address_id)
+    subtotal = sum(line.line_total for line in lines)
+    coupon = _usable_coupon(coupon_code, subtotal, user_id) if coupon_code else None
+    totals = compute_totals(subtotal, coupon, rules)
+
+    order = Order(
+        number=new_order_number(),
+        user_id=user_id,
+        currency=totals.currency,
+        coupon_id=coupon.id if coupon else None,
+        coupon_code=coupon.code if coupon else None,
+        subtotal=totals.subtotal,
+        discount=totals.discount,
+        shipping=totals.shipping,
+        tax=totals.tax,
+        total_payable=totals.total_payable,
+        **{f"ship_{field}": value for field, value in address.snapshot().items()},
+    )
+    db.session.add(order)
+    if idempotency_key is not None:
+        db.session.add(
+            IdempotencyKey(user_id=user_id, key=idempotency_key, request_hash=request_hash, order=order)
+        )
+    # The key goes in first: a concurrent repeat waits on it and stops there.
+    db.session.flush()
+    order.items = [_order_item(line) for line in lines]
+    order.events = [OrderEvent(actor_id=user_id, kind="placed", message="Order placed.")]
+    order.outbox_messages = [OutboxMessage(kind="order_confirmation")]
+    db.session.flush()
+    db.session.execute(clear_cart_statement(cart_id))
+
+    _take_stock(lines)
+    if coupon is not None:
+        _use_coupon(coupon)
+    db.session.commit()
+    return order
+
+
+def _lock_cart(user_id: int) -> int:
+    """Lock the cart row; a second checkout of the same cart waits here, then sees it empty."""
+    cart_id = db.session.scalar(
+        update(Cart).where(Cart.user_id == user_id).values(updated_at=utcnow()).returning(Cart.id)
+    )
+    if cart_id is None:
+        raise EmptyCart()
+    return cart_id
+
+
+def _refuse_short_lines(lines: list[CartLine]) -> None:
+    short = [_short_line(line, line.stock if line.is_active else 0) for line in lines if line.short]
+    if short:
+        raise InsufficientStock(short)
+
+
+def _short_line(line: CartLine, available: int) -> ShortLine:
+    return ShortLine(line.product_id, line.sku, line.name, line.quantity, available)
+
+
+def _shoppers_address(user_id: int, address_id: int) -> Address:
+    address = db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user_id))
+    if address is None:
+        raise AddressNotYours()
+    return address
+
+
+def _usable_coupon(code: str, subtotal, user_id: int) -> Coupon:
+    """The coupon and the shopper's live uses of it, read in one statement."""
+    user_uses = (
+        select(func.count(Order.id))
+        .where(Order.user_id == user_id, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Coupon, user_uses).where(func.upper(Coupon.code) == Coupon.normalize_code(code))
+    ).first()
+    coupon, uses = row if row else (None, 0)
+    return check_coupon(coupon, subtotal, uses)
+
+
+def _order_item(line: CartLine) -> OrderItem:
+    return OrderItem(
+        product_id=line.product_id,
+        sku=line.sku,
+        name=line.name,
+        unit_price=line.unit_price,
+        quantity=line.quantity,
+        line_total=line_total(line.unit_price, line.quantity),
+    )
+
+
+def _take_stock(lines: list[CartLine]) -> None:
+    """Decrement every line's stock in one statement, or raise InsufficientStock.
+
+    The rows are locked in product-id order (the materialized CTE), so checkouts
+    holding the same products queue instead of deadlocking; the `stock >= wanted`
+    guard is re-checked on the locked row, so stock never goes below zero.
+    """
+    wanted_by_id = {line.product_id: line.quantity for line in lines}
+    wanted = case(wanted_by_id, value=Product.id)
+    locked = (
+        select(Product.id)
+        .where(Product.id.in_(sorted(wanted_by_id)))
+        .order_by(Product.id)
+        .with_for_update()
+        .cte("locked")
+        .prefix_with("MATERIALIZED")
+    )
+    taken = set(
+        db.session.scalars(
+            update(Product)
+            .where(Product.id == locked.c.id, Product.is_active, Product.stock >= wanted)
+            .values(stock=Product.stock - wanted)
+            .returning(Product.id)
+        )
+    )
+    if len(taken) < len(wanted_by_id):
+        _raise_shortage([line for line in lines if line.product_id not in taken])
+
+
+def _raise_shortage(lines: list[CartLine]) -> None:
+    """Report what is available now for the lines the guarded UPDATE could not fill."""
+    available = dict(
+        db.session.execute(
+            select(Product.id, case((Product.is_active, Product.stock), else_=0)).where(
+                Product.id.in_([line.product_id for line in lines])
+            )
+        ).all()
+    )
+    raise InsufficientStock([_short_line(line, available.get(line.product_id, 0)) for line in lines])
+
+
+def _use_coupon(coupon: Coupon) -> None:
+    """Count one use, guarded so that concurrency never passes the usage limit."""
+    used = db.session.execute(
+        update(Coupon)
+        .where(
+            Coupon.id == coupon.id,
+            Coupon.is_active,
+            (Coupon.usage_limit.is_(None)) | (Coupon.used_count < Coupon.usage_limit),
+        )
+        .values(used_count=Coupon.used_count + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if used != 1:
+        raise CouponUnusable("used_up", "This coupon has been used up.")
+
+
+def _replay(user_id: int, key: str, request_hash: str | None) -> PlacedOrder | None:
+    """The order an earlier request with this key made; None if the key may be used afresh."""
+    record = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+    )
+    if record is None:
+        return None
+    if record.created_at < utcnow() - IDEMPOTENCY_WINDOW:
+        # Past the replay window the key is forgotten and may make a new order.
+        db.session.delete(record)
+        db.session.commit()
+        return None
+    if record.request_hash != request_hash:
+        raise IdempotencyKeyReused()
+    return PlacedOrder(record.order, created=False)

@@ -1,0 +1,89 @@
+"""Handing owed emails to the task broker, and delivering them exactly once.
+
+An outbox message is written in the same transaction as what makes it due. It
+is relayed to the broker right after the commit and again by the periodic relay
+while it is still pending, so a broker outage loses nothing; delivery claims
+the row first, so running the task twice sends one email.
+"""
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from app.extensions import db
+from app.models import OrderEvent, OutboxMessage
+from app.models.orders import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
+from app.models.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# A delivery that neither finished nor failed within this time (its worker died)
+# may be claimed again.
+CLAIM_LEASE = timedelta(minutes=2)
+# The periodic relay leaves fresh rows to the after-commit dispatch.
+RELAY_GRACE = timedelta(seconds=10)
+
+
+def dispatch_pending(messages: list[OutboxMessage]) -> None:
+    """After commit: queue delivery of each message; a broker outage is only logged."""
+    from app.tasks import deliver_outbox_message
+
+    for message_id in [message.id for message in messages]:
+        try:
+            deliver_outbox_message.delay(message_id)
+        except Exception:  # the broker is down: the periodic relay will retry
+            log.warning("could not queue outbox message %s; the relay will", message_id, exc_info=True)
+
+
+def relay_pending(limit: int = 500) -> int:
+    """Queue every message still owed (pending, failed, or with an expired claim)."""
+    now = utcnow()
+    owed = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            or_(
+                (OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_FAILED)))
+                & (OutboxMessage.created_at < now - RELAY_GRACE),
+                (OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
+            )
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    ).all()
+    db.session.rollback()
+    dispatch_pending(owed)
+    return len(owed)
+
+
+def claim(message_id: int) -> OutboxMessage | None:
+    """Mark the message as being sent, unless it is sent or another worker holds it."""
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            or_(
+                OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_FAILED)),
+                (OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
+            ),
+        )
+        .values(status=OUTBOX_SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return db.session.get(OutboxMessage, message_id) if claimed else None
+
+
+def mark_sent(message: OutboxMessage) -> None:
+    message.status = OUTBOX_SENT
+    message.sent_at = utcnow()
+    message.last_error = ""
+    db.session.add(OrderEvent(order_id=message.order_id, kind="email", message="Confirmation email sent."))
+    db.session.commit()
+
+
+def mark_failed(message: OutboxMessage, error: str) -> None:
+    message.status = OUTBOX_FAILED
+    message.last_error = error[:1000]
+    db.session.commit()

@@ -1,0 +1,33 @@
+"""Celery tasks: thin wrappers that load, call a service and record the outcome."""
+
+import logging
+
+from celery import shared_task
+
+from app.services import outbox
+from app.services.emails import send_confirmation
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8, ignore_result=True)
+def deliver_outbox_message(self, message_id: int) -> None:
+    """Send one owed email. Safe to run twice: the claim lets only one run send."""
+    message = outbox.claim(message_id)
+    if message is None:
+        return
+    try:
+        send_confirmation(message.order)
+    except Exception as exc:
+        log.warning("sending outbox message %s failed: %s", message_id, exc)
+        outbox.mark_failed(message, str(exc))
+        if not self.app.conf.task_always_eager:
+            raise self.retry(exc=exc, countdown=min(2**self.request.retries, 60)) from exc
+        return
+    outbox.mark_sent(message)
+
+
+@shared_task(ignore_result=True)
+def relay_outbox() -> int:
+    """Periodic (beat): queue every email still owed, e.g. after a broker outage."""
+    return outbox.relay_pending()

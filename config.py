@@ -1,0 +1,71 @@
+"""Configuration read from environment variables (SPEC section 8)."""
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_decimal(name: str, default: str) -> Decimal:
+    return Decimal(os.environ.get(name, default))
+
+
+class Config:
+    """Settings shared by every environment; each one can be set in the environment."""
+
+    STORE_ENV = os.environ.get("STORE_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'storefront.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shop@storefront.test")
+
+    STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
+    TAX_RATE = _env_decimal("TAX_RATE", "0.08")
+    SHIPPING_FLAT_RATE = _env_decimal("SHIPPING_FLAT_RATE", "5.00")
+    FREE_SHIPPING_THRESHOLD = _env_decimal("FREE_SHIPPING_THRESHOLD", "50.00")
+
+    API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
+    MAX_CONTENT_LENGTH = 64 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = STORE_ENV == "production"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = STORE_ENV == "production"
+
+    PRODUCTS_PER_PAGE = 12
+    ORDERS_PER_PAGE = 20
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run the shop safely."""
+
+
+def check_config(config: dict) -> None:
+    """Refuse to start in production without a secret key."""
+    if config["STORE_ENV"] == "production" and not config.get("SECRET_KEY"):
+        raise ConfigError("SECRET_KEY must be set when STORE_ENV=production")
+    if not config.get("SECRET_KEY"):
+        # Development only: a fixed key keeps sessions across restarts of the dev server.
+        config["SECRET_KEY"] = "dev-only-not-secret"
