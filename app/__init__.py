@@ -21,8 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, templating
+    from app import cli, errors, security, templating
 
+    security.init_security(app)
     cli.register(app)
     errors.register(app)
     templating.register(app)
