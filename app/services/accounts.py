@@ -1,0 +1,44 @@
+"""Accounts: registering, authenticating, and creating users from the command line."""
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import User
+from app.services.errors import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def find_user(email: str) -> User | None:
+    """The account with this email, ignoring letter case."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == User.normalize_email(email)))
+
+
+def register_user(email: str, password: str, *, is_admin: bool = False) -> User:
+    """Create an account; raises ValidationFailed naming `email` or `password`; commits."""
+    errors: dict[str, list[str]] = {}
+    try:
+        email = validate_email(email or "", check_deliverability=False).normalized
+        email = User.normalize_email(email)
+    except EmailNotValidError as exc:
+        errors["email"] = [str(exc)]
+    if "email" not in errors and find_user(email) is not None:
+        errors["email"] = ["An account with this email already exists."]
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"Use at least {MIN_PASSWORD_LENGTH} characters."]
+    if errors:
+        raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
+    user = User(email=email, is_admin=is_admin)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the password matches; None for a wrong password or an unknown email alike."""
+    user = find_user(email or "")
+    if user is None or not user.check_password(password or ""):
+        return None
+    return user
