@@ -87,6 +87,8 @@ def build_coupon(
     code = Coupon.normalize_code(code or "")
     if not code:
         errors.setdefault("code", []).append("A code is required.")
+    elif len(code) > 40:
+        errors.setdefault("code", []).append("A code has at most 40 characters.")
     else:
         clash = find_coupon(code)
         if clash is not None and clash is not existing:

@@ -1,0 +1,278 @@
+"""Importing products from a CSV file: every row is checked first, then all are saved or none."""
+
+import csv
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TextIO
+
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.models import Product, StockAdjustment
+from app.services.errors import ValidationFailed
+
+REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
+OPTIONAL_COLUMNS = ("description", "is_active")
+MAX_SKU_LENGTH = 64
+MAX_NAME_LENGTH = 200
+MAX_SLUG_LENGTH = 220
+MAX_PRICE = Decimal("9999999999.99")  # what Numeric(12, 2) holds
+MAX_STOCK = 2**31 - 1  # a 32-bit INTEGER column
+TRUE_WORDS = {"1", "true", "yes", "y", "on"}
+FALSE_WORDS = {"0", "false", "no", "n", "off"}
+MAX_REPORTED_ERRORS = 20
+LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class ProductRow:
+    """One checked line of the file; None means the column was absent or the cell blank, which
+    keeps an existing product's value (a blank cell never wipes a description)."""
+
+    line: int
+    sku: str
+    name: str
+    price: Decimal
+    stock: int
+    description: str | None
+    is_active: bool | None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def import_products(source: TextIO, *, source_name: str = "CSV import") -> ImportResult:
+    """Upsert products by SKU from CSV text; any bad line raises ValidationFailed and nothing is saved."""
+    rows = read_product_rows(source)
+    try:
+        result = _save(rows, reason=f"Stock set by {source_name}"[:200])
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return result
+
+
+def read_product_rows(source: Iterable[str]) -> list[ProductRow]:
+    """Parse and check every line; raise ValidationFailed listing each bad line by its number."""
+    reader = csv.reader(source)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise _failed(["The file is empty: expected a header line " + ",".join(REQUIRED_COLUMNS)]) from None
+    except csv.Error as exc:
+        raise _failed([f"line 1: {exc}"]) from None
+    columns = _check_header(header)
+
+    errors: list[str] = []
+    rows: list[ProductRow] = []
+    first_line_of_sku: dict[str, int] = {}
+    previous_end = reader.line_num
+    while True:
+        line = previous_end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            errors.append(f"line {line}: {exc}")
+            break
+        previous_end = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines, and spreadsheets' trailing ",,," lines, carry no product
+        try:
+            rows.append(_check_row(line, columns, cells))
+        except ValueError as exc:
+            errors.append(f"line {line}: {exc}")
+        sku = cells[columns["sku"]].strip() if len(cells) > columns["sku"] else ""
+        if sku in first_line_of_sku:
+            errors.append(f"line {line}: sku {sku} already appears on line {first_line_of_sku[sku]}")
+        elif sku:
+            first_line_of_sku[sku] = line
+
+    if errors:
+        raise _failed(errors)
+    if not rows:
+        raise _failed(["The file has a header but no product lines."])
+    return rows
+
+
+def unique_slug(name: str, taken: set[str] | None = None) -> str:
+    """A URL slug from the name, made unique against the database and `taken` by appending -2, -3, ..."""
+    base = slugify(name)
+    taken = taken or set()
+    existing = set(
+        db.session.scalars(
+            select(Product.slug).where(or_(Product.slug == base, Product.slug.like(f"{base}-%")))
+        )
+    )
+    candidate, number = base, 1
+    while candidate in existing or candidate in taken:
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
+    return candidate
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: "Café Crème 250g" -> "cafe-creme-250g"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    # Leave room for a "-NN" suffix inside the column's length.
+    return slug[: MAX_SLUG_LENGTH - 10].rstrip("-") or "product"
+
+
+def _check_header(header: list[str]) -> dict[str, int]:
+    names = [cell.strip().lower().lstrip("\ufeff") for cell in header]
+    problems = []
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
+    if missing:
+        problems.append(f"missing required column(s): {', '.join(missing)}")
+    unknown = [name or "(blank)" for name in names if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        problems.append(f"unknown column(s): {', '.join(unknown)}")
+    repeated = sorted({name for name in names if names.count(name) > 1 and name})
+    if repeated:
+        problems.append(f"repeated column(s): {', '.join(repeated)}")
+    if problems:
+        expected = ",".join(REQUIRED_COLUMNS) + "[,description][,is_active]"
+        raise _failed([f"line 1: {'; '.join(problems)} (expected {expected})"])
+    return {name: index for index, name in enumerate(names)}
+
+
+def _check_row(line: int, columns: dict[str, int], cells: list[str]) -> ProductRow:
+    if len(cells) != len(columns):
+        raise ValueError(f"expected {len(columns)} fields, found {len(cells)}")
+    cell = {name: cells[index].strip() for name, index in columns.items()}
+    problems = []
+    sku, name = cell["sku"], cell["name"]
+    if not sku:
+        problems.append("sku is blank")
+    elif len(sku) > MAX_SKU_LENGTH:
+        problems.append(f"sku is longer than {MAX_SKU_LENGTH} characters")
+    if not name:
+        problems.append("name is blank")
+    elif len(name) > MAX_NAME_LENGTH:
+        problems.append(f"name is longer than {MAX_NAME_LENGTH} characters")
+    price = _collect(problems, _parse_price, cell["price"])
+    stock = _collect(problems, _parse_stock, cell["stock"])
+    is_active = _collect(problems, _parse_is_active, cell.get("is_active", ""))
+    if problems:
+        raise ValueError("; ".join(problems))
+    description = cell.get("description") or None
+    return ProductRow(line, sku, name, price, stock, description, is_active)
+
+
+def _collect(problems: list[str], parse, text: str):
+    try:
+        return parse(text)
+    except ValueError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def _parse_price(text: str) -> Decimal:
+    try:
+        price = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"price {text!r} is not a number" if text else "price is blank") from None
+    if not price.is_finite():
+        raise ValueError(f"price {text!r} is not a number")
+    if price < 0:
+        raise ValueError(f"price {text} is negative")
+    if price != price.quantize(Decimal("0.01")):
+        raise ValueError(f"price {text} has more than 2 decimal places")
+    if price > MAX_PRICE:
+        raise ValueError(f"price {text} is too large")
+    return price.quantize(Decimal("0.01"))
+
+
+def _parse_stock(text: str) -> int:
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise ValueError(f"stock {text!r} is not a whole number" if text else "stock is blank")
+    stock = int(text)
+    if stock < 0:
+        raise ValueError(f"stock {text} is negative")
+    if stock > MAX_STOCK:
+        raise ValueError(f"stock {text} is too large")
+    return stock
+
+
+def _parse_is_active(text: str) -> bool | None:
+    word = text.lower()
+    if not word:
+        return None
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"is_active {text!r} is not one of true/false, yes/no, 1/0")
+
+
+def _save(rows: list[ProductRow], *, reason: str) -> ImportResult:
+    existing = _lock_existing([row.sku for row in rows])
+    new_slugs: set[str] = set()
+    created = updated = 0
+    for row in rows:
+        product = existing.get(row.sku)
+        if product is None:
+            slug = unique_slug(row.name, new_slugs)
+            new_slugs.add(slug)
+            db.session.add(
+                Product(
+                    sku=row.sku,
+                    name=row.name,
+                    slug=slug,
+                    price=row.price,
+                    stock=row.stock,
+                    description=row.description or "",
+                    is_active=True if row.is_active is None else row.is_active,
+                )
+            )
+            created += 1
+            continue
+        # The slug is kept on update: it is the product page's address.
+        if product.stock != row.stock:
+            db.session.add(StockAdjustment(product=product, delta=row.stock - product.stock, reason=reason))
+        product.name, product.price, product.stock = row.name, row.price, row.stock
+        if row.description is not None:
+            product.description = row.description
+        if row.is_active is not None:
+            product.is_active = row.is_active
+        updated += 1
+    db.session.flush()
+    return ImportResult(created=created, updated=updated)
+
+
+def _lock_existing(skus: list[str]) -> dict[str, Product]:
+    """The products already stored under these SKUs, row-locked in id order (as checkout locks them)
+    so that setting an absolute stock cannot overwrite a concurrent order's decrement."""
+    ids: list[int] = []
+    for start in range(0, len(skus), LOOKUP_CHUNK):
+        chunk = skus[start : start + LOOKUP_CHUNK]
+        ids.extend(db.session.scalars(select(Product.id).where(Product.sku.in_(chunk))))
+    ids.sort()
+    found: dict[str, Product] = {}
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        statement = (
+            select(Product)
+            .where(Product.id.in_(ids[start : start + LOOKUP_CHUNK]))
+            .order_by(Product.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        found.update((product.sku, product) for product in db.session.scalars(statement))
+    return found
+
+
+def _failed(messages: list[str]) -> ValidationFailed:
+    shown = messages[:MAX_REPORTED_ERRORS]
+    if len(messages) > len(shown):
+        shown.append(f"... and {len(messages) - len(shown)} more problems")
+    return ValidationFailed({"file": shown}, "\n".join(shown))
