@@ -1,7 +1,79 @@
-"""JSON API v1 for the companion app (SPEC section 5)."""
+"""JSON API v1 for the companion app (SPEC section 5).
+
+flask-smorest writes the OpenAPI document at /api/v1/openapi.json from the same
+marshmallow schemas that validate requests, and serves Swagger UI at
+/api/v1/docs from assets vendored under app/static/vendor/swagger-ui/.
+"""
 
 from flask import Flask
+from flask_smorest import Api
+from werkzeug.routing import BaseConverter
+
+from app.blueprints.api.errors import ErrorSchema, http_error_response
+from app.blueprints.api.schemas import Money
+from app.extensions import csrf
+
+ORDER_NUMBER_PATTERN = r"[A-Za-z0-9-]{1,16}"
+
+API_SETTINGS = {
+    "API_TITLE": "Storefront API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
+}
+
+BEARER_AUTH = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`.",
+}
+
+
+class OrderNumberConverter(BaseConverter):
+    """An order number in a path; anything else is a 404 before the database is asked."""
+
+    regex = ORDER_NUMBER_PATTERN
+
+
+class StorefrontApi(Api):
+    """flask-smorest's Api with the SPEC's error body in the document and in every response."""
+
+    ERROR_SCHEMA = ErrorSchema
+    # Every operation lists its own error statuses; no catch-all "default" response.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_error_handlers(self):
+        # app/errors.py answers every HTTP error of the app and hands /api/ paths to
+        # http_error_response; the API blueprint has the same handlers of its own.
+        pass
+
+    def handle_http_exception(self, error):
+        return http_error_response(error)
 
 
 def init_api(app: Flask) -> None:
-    """Register the API under /api/v1."""
+    """Register the API under /api/v1, with its OpenAPI document and docs page."""
+    from app.blueprints.api.routes import bp
+
+    for name, value in API_SETTINGS.items():
+        app.config.setdefault(name, value)
+    app.url_map.converters["order_number"] = OrderNumberConverter
+
+    api = StorefrontApi(
+        app,
+        spec_kwargs={
+            "info": {"description": "The companion app's API. Errors all share one body (`Error`)."},
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    api.spec.components.security_scheme("bearerAuth", BEARER_AUTH)
+    api.register_field(Money, "string", "decimal")
+    api.register_converter(
+        OrderNumberConverter, lambda converter: {"type": "string", "pattern": f"^{ORDER_NUMBER_PATTERN}$"}
+    )
+    api.register_blueprint(bp)
+    csrf.exempt(bp)
+    app.extensions["storefront_api"] = api

@@ -1,0 +1,63 @@
+"""Bearer tokens of the JSON API: issued for a login, stored only as a SHA-256, revocable."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ApiToken
+from app.models.types import utcnow
+from app.services.accounts import authenticate
+from app.services.errors import ShopError
+
+
+class BadCredentials(ShopError):
+    """A wrong password and an unknown email are the same refusal."""
+
+    message = "The email or password is wrong."
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str  # shown to the client once; only its hash is kept
+    expires_at: datetime
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def issue_token(email: str, password: str) -> IssuedToken:
+    """A new token for the account if the password matches, else BadCredentials; commits."""
+    user = authenticate(email, password)
+    if user is None:
+        raise BadCredentials()
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    db.session.add(ApiToken(user_id=user.id, token_hash=token_hash(token), expires_at=expires_at))
+    db.session.commit()
+    return IssuedToken(token, expires_at)
+
+
+def verify_token(token: str) -> ApiToken | None:
+    """The live token record (not expired, not revoked) for a presented token, else None."""
+    if not token:
+        return None
+    record = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None))
+    )
+    if record is None or record.expires_at <= utcnow():
+        return None
+    return record
+
+
+def revoke_token(token_id: int) -> None:
+    """Revoke a token; later requests with it are refused; commits."""
+    record = db.session.get(ApiToken, token_id)
+    if record is not None and record.revoked_at is None:
+        record.revoked_at = utcnow()
+    db.session.commit()
