@@ -1,0 +1,28 @@
+"""The admin pages under /admin: orders, catalog, stock, coupons and the dashboard.
+
+The blueprint is defined here; routes.py adds its views (and those of the sibling modules).
+"""
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from werkzeug.exceptions import NotFound as PageNotFound
+
+from app.extensions import login_manager
+from app.services.errors import NotFound
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.before_request
+def admins_only():
+    """Anonymous visitors go to the login page (and back); shoppers get 403."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+@bp.errorhandler(NotFound)
+def not_found(error: NotFound):
+    return render_template("errors/404.html", error=PageNotFound()), 404

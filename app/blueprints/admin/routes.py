@@ -1,9 +1,15 @@
-from flask import Blueprint
+"""The admin dashboard; the orders, products and coupons pages live in sibling modules."""
 
-bp = Blueprint("admin", __name__)
+from flask import render_template
+
+from app.blueprints.admin import bp, coupons, orders, products  # noqa: F401  (their views join bp)
+from app.blueprints.admin.charts import bar_chart
+from app.services.admin_orders import dashboard_figures
+
+__all__ = ["bp"]
 
 
-@bp.route("/admin", methods=["GET", "POST"])
+@bp.get("/admin")
 def dashboard():
-    """Placeholder until this page is built."""
-    return "admin.dashboard"
+    figures = dashboard_figures()
+    return render_template("admin/dashboard.html", figures=figures, chart=bar_chart(figures.days))

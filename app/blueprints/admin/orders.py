@@ -1,0 +1,102 @@
+"""Admin order pages: the filtered list, its CSV export, one order and its actions."""
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user
+
+from app.blueprints.admin import bp
+from app.blueprints.admin.forms import NoteForm, OrderFilterForm, StatusForm
+from app.models.orders import CANCELLED, TRANSITIONS
+from app.services import admin_orders, order_status
+from app.services.errors import InvalidTransition
+
+
+@bp.get("/admin/orders")
+def orders():
+    form = OrderFilterForm(request.args)
+    page = None
+    if form.validate():
+        page = admin_orders.search_orders(
+            form.to_filter(),
+            page=request.args.get("page", 1, type=int),
+            per_page=current_app.config["ORDERS_PER_PAGE"],
+        )
+    return render_template("admin/orders.html", form=form, page=page, filter_args=form.query_args())
+
+
+@bp.get("/admin/orders.csv")
+def orders_csv():
+    """Exactly the orders the list shows for the same query arguments, streamed."""
+    form = OrderFilterForm(request.args)
+    if not form.validate():
+        problems = "; ".join(f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items())
+        return Response(f"Fix the filter: {problems}\n", status=400, mimetype="text/plain")
+    return Response(
+        stream_with_context(admin_orders.export_csv(form.to_filter())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="orders.csv"'},
+    )
+
+
+@bp.get("/admin/orders/<number>")
+def order(number: str):
+    order = order_status.order_by_number(number)
+    return render_template(
+        "admin/order.html",
+        order=order,
+        targets=TRANSITIONS[order.status],
+        note_form=NoteForm(),
+        status_form=StatusForm(),
+    )
+
+
+@bp.post("/admin/orders/<number>/status")
+def change_status(number: str):
+    """Move the order along one of SPEC section 4's arrows; any other move is refused unchanged."""
+    order = order_status.order_by_number(number)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        flash("Choose a status.", "error")
+        return _back_to(order)
+    try:
+        order_status.change_status(order, form.status.data, current_user.id)
+    except InvalidTransition as refused:
+        flash(refused.message, "error")
+        return _back_to(order)
+    if order.status == CANCELLED:
+        flash(f"Order {order.number} cancelled; its stock and coupon use were returned.", "success")
+    else:
+        flash(f"Order {order.number} is now {order.status}.", "success")
+    return _back_to(order)
+
+
+@bp.post("/admin/orders/<number>/notes")
+def add_note(number: str):
+    order = order_status.order_by_number(number)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash("Write a note of at most 2000 characters.", "error")
+        return _back_to(order)
+    order_status.add_note(order, current_user.id, form.note.data)
+    flash("Note added.", "success")
+    return _back_to(order)
+
+
+@bp.post("/admin/orders/<number>/resend-confirmation")
+def resend_confirmation(number: str):
+    order = order_status.order_by_number(number)
+    order_status.resend_confirmation(order, current_user.id)
+    flash(f"The confirmation email to {order.user.email} was queued again.", "success")
+    return _back_to(order)
+
+
+def _back_to(order):
+    return redirect(url_for("admin.order", number=order.number), code=303)

@@ -1,0 +1,214 @@
+"""Managing the catalog: products and their stock, as admins do it."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Product, StockAdjustment, User
+from app.models.types import utcnow
+from app.services.catalog import get_product
+from app.services.errors import NotFound, ValidationFailed
+from app.services.transactions import run_with_retries
+
+MAX_PRICE = Decimal("9999999999.99")  # what Numeric(12, 2) holds
+MAX_STOCK_CHANGE = 1_000_000
+MAX_REASON_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ProductFields:
+    name: str
+    sku: str
+    slug: str
+    description: str
+    price: Decimal
+    is_active: bool
+
+
+@dataclass(frozen=True)
+class AdjustmentRecord:
+    delta: int
+    reason: str
+    created_at: datetime
+    actor_email: str | None
+
+
+def create_product(
+    *,
+    name: str,
+    sku: str,
+    price,
+    slug: str = "",
+    description: str = "",
+    is_active: bool = True,
+    stock: int = 0,
+    actor_id: int | None = None,
+) -> Product:
+    """Add a product; an opening stock is recorded as an adjustment. Raises ValidationFailed; commits."""
+    fields = _checked_fields(None, name, sku, slug, description, price, is_active)
+    if stock is None or stock < 0 or stock > MAX_STOCK_CHANGE:
+        raise ValidationFailed({"stock": [f"Opening stock must be between 0 and {MAX_STOCK_CHANGE}."]})
+    product = Product(**vars(fields), stock=stock)
+    db.session.add(product)
+    if stock:
+        db.session.add(
+            StockAdjustment(product=product, user_id=actor_id, delta=stock, reason="Opening stock")
+        )
+    _commit_refusing_duplicates(product.id, fields)
+    return product
+
+
+def update_product(
+    product_id: int,
+    *,
+    name: str,
+    sku: str,
+    price,
+    slug: str = "",
+    description: str = "",
+    is_active: bool = True,
+) -> Product:
+    """Change a product's details (never its stock: that is adjust_stock). Raises ValidationFailed;
+    commits."""
+    product = get_product(product_id, active_only=False)
+    fields = _checked_fields(product_id, name, sku, slug, description, price, is_active)
+    # Only changed columns are written, so concurrent stock decrements are untouched.
+    for column, value in vars(fields).items():
+        setattr(product, column, value)
+    _commit_refusing_duplicates(product_id, fields)
+    return product
+
+
+def set_product_active(product_id: int, active: bool) -> Product:
+    """Offer the product to shoppers again, or withdraw it; commits."""
+    product = get_product(product_id, active_only=False)
+    product.is_active = active
+    db.session.commit()
+    return product
+
+
+def adjust_stock(product_id: int, delta: int, reason: str, actor_id: int | None) -> int:
+    """Change stock by `delta` and record why; returns the new stock; commits.
+
+    One relative, guarded UPDATE (`stock = stock + delta` where the result stays >= 0): it
+    works on the row as it is when locked, so checkouts decrementing at the same time are
+    never lost, and a change that would leave less than zero is refused.
+    """
+    reason = (reason or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not isinstance(delta, int) or delta == 0 or abs(delta) > MAX_STOCK_CHANGE:
+        errors["delta"] = [f"Enter a change other than zero, at most {MAX_STOCK_CHANGE:,} either way."]
+    if not reason:
+        errors["reason"] = ["Give a reason for the change."]
+    elif len(reason) > MAX_REASON_LENGTH:
+        errors["reason"] = [f"Keep the reason under {MAX_REASON_LENGTH} characters."]
+    if errors:
+        raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
+
+    def unit_of_work() -> int:
+        new_stock = db.session.scalar(
+            update(Product)
+            .where(Product.id == product_id, Product.stock + delta >= 0)
+            .values(stock=Product.stock + delta, updated_at=utcnow())
+            .returning(Product.stock)
+            .execution_options(synchronize_session=False)
+        )
+        if new_stock is None:
+            _refuse_adjustment(product_id, delta)
+        db.session.add(StockAdjustment(product_id=product_id, user_id=actor_id, delta=delta, reason=reason))
+        db.session.commit()
+        return new_stock
+
+    return run_with_retries(unit_of_work)
+
+
+def recent_adjustments(product_id: int, limit: int = 10) -> list[AdjustmentRecord]:
+    """The product's latest stock adjustments, newest first, with who made them."""
+    rows = db.session.execute(
+        select(StockAdjustment.delta, StockAdjustment.reason, StockAdjustment.created_at, User.email)
+        .outerjoin(User, User.id == StockAdjustment.user_id)
+        .where(StockAdjustment.product_id == product_id)
+        .order_by(StockAdjustment.id.desc())
+        .limit(limit)
+    )
+    return [AdjustmentRecord(*row) for row in rows]
+
+
+def _refuse_adjustment(product_id: int, delta: int) -> None:
+    current = db.session.scalar(select(Product.stock).where(Product.id == product_id))
+    if current is None:
+        raise NotFound("No such product.")
+    message = f"Stock cannot go below zero: {current} in stock, so the most you can remove is {current}."
+    raise ValidationFailed({"delta": [message]}, message)
+
+
+def _checked_fields(product_id, name, sku, slug, description, price, is_active) -> ProductFields:
+    """Normalize and validate a product's fields, uniqueness of SKU and slug included."""
+    errors: dict[str, list[str]] = {}
+    name, sku, description = (name or "").strip(), (sku or "").strip(), (description or "").strip()
+    slug = slugify(slug or name)
+    if not name:
+        errors["name"] = ["A name is required."]
+    elif len(name) > 200:
+        errors["name"] = ["Keep the name under 200 characters."]
+    if not sku:
+        errors["sku"] = ["A SKU is required."]
+    elif len(sku) > 64:
+        errors["sku"] = ["Keep the SKU under 64 characters."]
+    elif _taken(Product.sku, sku, product_id):
+        errors["sku"] = [f"Another product already has SKU {sku}."]
+    if not slug:
+        errors["slug"] = ["A slug needs letters or digits."]
+    elif len(slug) > 220:
+        errors["slug"] = ["Keep the slug under 220 characters."]
+    elif _taken(Product.slug, slug, product_id):
+        errors["slug"] = [f"Another product already uses the slug {slug}."]
+    amount = _price(price)
+    if amount is None:
+        errors["price"] = [f"Enter a price from 0.00 to {MAX_PRICE:,}, with at most 2 decimal places."]
+    if errors:
+        raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
+    return ProductFields(name, sku, slug, description, amount, bool(is_active))
+
+
+def slugify(text: str) -> str:
+    """Lower-case letters and digits joined by single hyphens."""
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
+
+
+def _price(value) -> Decimal | None:
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not amount.is_finite() or amount < 0 or amount > MAX_PRICE or amount.as_tuple().exponent < -2:
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _taken(column, value: str, product_id: int | None) -> bool:
+    statement = select(Product.id).where(column == value)
+    if product_id is not None:
+        statement = statement.where(Product.id != product_id)
+    return db.session.scalar(statement.limit(1)) is not None
+
+
+def _commit_refusing_duplicates(product_id: int | None, fields: ProductFields) -> None:
+    """Commit; a SKU or slug taken by a concurrent save is reported like any other duplicate."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        errors = {}
+        if _taken(Product.sku, fields.sku, product_id):
+            errors["sku"] = [f"Another product already has SKU {fields.sku}."]
+        if _taken(Product.slug, fields.slug, product_id):
+            errors["slug"] = [f"Another product already uses the slug {fields.slug}."]
+        if not errors:
+            raise
+        raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms)) from None
