@@ -1,15 +1,98 @@
-from flask import Blueprint
+"""The shopper's account pages: order history and address book (SPEC section 6).
 
-bp = Blueprint("account", __name__)
+Every address URL goes through the address service with the shopper's own id,
+so another shopper's address is a 404 for every action.
+"""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.blueprints.account.forms import AddressForm, NewAddressForm
+from app.blueprints.auth.redirects import login_required_back_to
+from app.services import addresses as address_book
+from app.services import order_history
+from app.services.errors import NotFound, ValidationFailed
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+# Ids beyond a 32-bit integer cannot exist; matching them in the URL keeps them away from the database.
+ID = "int(max=2147483647)"
 
 
-@bp.route("/account/orders", methods=["GET", "POST"])
+@bp.get("/orders")
+@login_required
 def orders():
-    """Placeholder until this page is built."""
-    return "account.orders"
+    page = request.args.get("page", 1, type=int)
+    history = order_history.orders_page(current_user.id, page, current_app.config["ORDERS_PER_PAGE"])
+    return render_template("account/orders.html", orders=history)
 
 
-@bp.route("/account/addresses", methods=["GET", "POST"])
+@bp.route("/addresses", methods=["GET", "POST"])
+@login_required
 def addresses():
-    """Placeholder until this page is built."""
-    return "account.addresses"
+    form = NewAddressForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            address_book.create_address(
+                current_user.id, form.address_fields(), make_default=form.make_default.data
+            )
+        except ValidationFailed as exc:
+            form.add_errors(exc.fields)
+            flash("The address was not saved: please correct the marked fields.", "error")
+            status = 400
+        else:
+            flash("Address added.", "success")
+            return redirect(url_for("account.addresses"))
+    saved = address_book.list_addresses(current_user.id)
+    return render_template("account/addresses.html", addresses=saved, form=form), status
+
+
+@bp.route(f"/addresses/<{ID}:address_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_address(address_id: int):
+    if request.method == "GET":
+        form = AddressForm(obj=_own_address(address_id))
+        return render_template("account/address_edit.html", form=form, address_id=address_id)
+    form = AddressForm()
+    if form.validate_on_submit():
+        try:
+            address_book.update_address(current_user.id, address_id, form.address_fields())
+        except NotFound:
+            abort(404)
+        except ValidationFailed as exc:
+            form.add_errors(exc.fields)
+        else:
+            flash("Address saved.", "success")
+            return redirect(url_for("account.addresses"))
+    flash("The address was not saved: please correct the marked fields.", "error")
+    return render_template("account/address_edit.html", form=form, address_id=address_id), 400
+
+
+@bp.post(f"/addresses/<{ID}:address_id>/delete")
+@login_required_back_to("account.addresses")
+def delete_address(address_id: int):
+    try:
+        address_book.delete_address(current_user.id, address_id)
+    except NotFound:
+        abort(404)
+    flash("Address deleted.", "success")
+    return redirect(url_for("account.addresses"))
+
+
+@bp.post(f"/addresses/<{ID}:address_id>/default")
+@login_required_back_to("account.addresses")
+def make_default_address(address_id: int):
+    try:
+        address_book.set_default_address(current_user.id, address_id)
+    except NotFound:
+        abort(404)
+    flash("Default address changed.", "success")
+    return redirect(url_for("account.addresses"))
+
+
+def _own_address(address_id: int):
+    try:
+        return address_book.get_address(current_user.id, address_id)
+    except NotFound:
+        abort(404)

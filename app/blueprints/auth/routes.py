@@ -1,21 +1,75 @@
-from flask import Blueprint
+"""Registering, logging in and out (SPEC section 6)."""
 
-bp = Blueprint("auth", __name__)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.blueprints.auth.forms import LoginForm, RegisterForm
+from app.blueprints.auth.redirects import safe_next_url
+from app.services import accounts
+from app.services.errors import ValidationFailed
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+BAD_LOGIN = "Wrong email or password."
 
 
-@bp.route("/auth/login", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Placeholder until this page is built."""
-    return "auth.login"
+    if current_user.is_authenticated:
+        return redirect(_next_url(None))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return _render_form("auth/login.html", form)
+    user = accounts.authenticate(form.email.data, form.password.data)
+    if user is None:
+        # The same words for an unknown email and a wrong password: no hint which accounts exist.
+        flash(BAD_LOGIN, "error")
+        return render_template("auth/login.html", form=form), 400
+    login_user(user, remember=form.remember.data)
+    flash("You are logged in.", "success")
+    return redirect(_next_url(form.next.data))
 
 
-@bp.route("/auth/register", methods=["GET", "POST"])
+@bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Placeholder until this page is built."""
-    return "auth.register"
+    if current_user.is_authenticated:
+        return redirect(_next_url(None))
+    form = RegisterForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return _render_form("auth/register.html", form)
+    try:
+        user = accounts.register_user(form.email.data, form.password.data)
+    except ValidationFailed as exc:
+        _add_errors(form, exc.fields)
+        flash("Please correct the marked fields.", "error")
+        return render_template("auth/register.html", form=form), 400
+    login_user(user)
+    flash("Welcome! Your account is ready.", "success")
+    return redirect(_next_url(form.next.data))
 
 
-@bp.route("/auth/logout", methods=["GET", "POST"])
+@bp.post("/logout")
 def logout():
-    """Placeholder until this page is built."""
-    return "auth.logout"
+    # POST only, with a CSRF token: a link or an image elsewhere cannot log a shopper out.
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("shop.index"))
+
+
+def _next_url(target: str | None) -> str:
+    return safe_next_url(target or request.args.get("next")) or url_for("shop.index")
+
+
+def _render_form(template: str, form):
+    """The form page; 400 when a submitted form came back with errors."""
+    status = 400 if form.errors else 200
+    if form.errors:
+        flash("Please correct the marked fields.", "error")
+    return render_template(template, form=form), status
+
+
+def _add_errors(form, fields: dict[str, list[str]]) -> None:
+    for name, messages in fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, *messages]

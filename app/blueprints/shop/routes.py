@@ -1,9 +1,27 @@
-from flask import Blueprint
+"""The catalog pages: product list with search, and one product (SPEC section 6)."""
+
+from flask import Blueprint, abort, current_app, render_template, request
+
+from app.blueprints.cart.forms import AddToCartForm
+from app.services import catalog
+from app.services.errors import NotFound
 
 bp = Blueprint("shop", __name__)
 
 
-@bp.route("/", methods=["GET", "POST"])
+@bp.get("/")
 def index():
-    """Placeholder until this page is built."""
-    return "shop.index"
+    query = request.args.get("q", "").strip()
+    page = request.args.get("page", 1, type=int)
+    products = catalog.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])
+    return render_template("shop/index.html", products=products, query=query)
+
+
+@bp.get("/products/<slug>")
+def product(slug: str):
+    try:
+        found = catalog.product_by_slug(slug)
+    except NotFound:
+        abort(404)
+    form = AddToCartForm(product_id=found.id)
+    return render_template("shop/product.html", product=found, form=form)

@@ -1,0 +1,30 @@
+"""Login and registration forms; the account service checks the values that matter."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import EqualTo, InputRequired
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    remember = BooleanField("Keep me logged in on this device")
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        "Password",
+        validators=[InputRequired()],
+        description="At least 8 characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat password",
+        validators=[InputRequired(), EqualTo("password", message="The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    next = HiddenField()
