@@ -6,8 +6,11 @@
 - In production (STORE_ENV=production) plain HTTP is redirected to HTTPS and
   the session and remember-me cookies are Secure; they are always HttpOnly and
   SameSite=Lax.
-- Logging in is rate limited per client address (LOGIN_RATE_LIMIT).
+- Logging in is rate limited per client address (LOGIN_RATE_LIMIT, e.g.
+  "10/minute", from the config or the environment).
 """
+
+import os
 
 from flask import Flask, current_app, request
 from flask_talisman import Talisman
@@ -51,7 +54,7 @@ login_rate_limit = limiter.limit(
 def init_security(app: Flask) -> None:
     """Install the site's security headers and protections."""
     production = app.config.get("STORE_ENV") == "production"
-    app.config.setdefault("LOGIN_RATE_LIMIT", "10/minute")
+    app.config.setdefault("LOGIN_RATE_LIMIT", os.environ.get("LOGIN_RATE_LIMIT", "10/minute"))
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"

@@ -51,6 +51,14 @@ def test_no_page_carries_an_inline_script_the_policy_would_block(client, app):
         assert "<script>" not in html and " onclick=" not in html and "javascript:" not in html, path
 
 
+def test_only_the_api_docs_page_may_run_its_inline_script(client):
+    docs_policy = client.get("/api/v1/docs").headers["Content-Security-Policy"]
+    shop_policy = client.get("/api/v1/docs-not-really").headers["Content-Security-Policy"]
+
+    assert "'unsafe-inline'" in docs_policy and "frame-ancestors 'none'" in docs_policy
+    assert "'unsafe-inline'" not in shop_policy
+
+
 # 2. Session cookie flags ------------------------------------------------------------
 
 
