@@ -1,15 +1,164 @@
-from flask import Blueprint
+"""Checkout, the order confirmation page, and a shopper's cancel (SPEC section 6)."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import NotFound as HTTPNotFound
+
+from app.blueprints.checkout.forms import CheckoutForm
+from app.services import order_status
+from app.services.addresses import clean_address, create_address, list_addresses
+from app.services.cart import get_cart
+from app.services.coupons import usable_coupon
+from app.services.errors import (
+    CouponUnusable,
+    EmptyCart,
+    IdempotencyKeyInUse,
+    IdempotencyKeyReused,
+    InsufficientStock,
+    InvalidTransition,
+    NotFound,
+    ShopError,
+    ValidationFailed,
+)
+from app.services.orders import PlacedOrder, place_order
+from app.services.pricing import compute_totals
 
 bp = Blueprint("checkout", __name__)
 
+# How the checkout page answers each refusal of the order service: the status of
+# the re-rendered page, and the words for a shopper where the service's are for the API.
+REFUSALS: list[tuple[type[ShopError], int, str | None]] = [
+    (InsufficientStock, 409, None),
+    (IdempotencyKeyInUse, 409, "Your order is still being placed; please wait a moment and reload."),
+    (
+        IdempotencyKeyReused,
+        409,
+        "This checkout form was already used; please check and place your order again.",
+    ),
+    (ValidationFailed, 400, None),  # AddressNotYours, CouponUnusable, bad new-address fields
+    (ShopError, 400, None),
+]
+
 
 @bp.route("/checkout", methods=["GET", "POST"])
-def checkout(**kwargs):
-    """Placeholder until this page is built."""
-    return "checkout.checkout"
+@login_required
+def checkout():
+    form = CheckoutForm()
+    if request.method == "GET" or form.apply_coupon.data:
+        return _render_checkout(form)
+    if not form.validate():
+        return _refused(ShopError(_form_problem(form)), form)
+    try:
+        placed = _place_order(form)
+    except ShopError as error:
+        return _refused(error, form)
+    number = placed.order.number
+    if placed.created:
+        flash(f"Thank you! Your order {number} has been placed.", "success")
+    else:
+        flash(f"Your order {number} was already placed; here it is.", "info")
+    return redirect(url_for("checkout.order_detail", number=number), code=303)
 
 
-@bp.route("/orders/<number>", methods=["GET", "POST"])
-def order_detail(**kwargs):
-    """Placeholder until this page is built."""
-    return "checkout.order_detail"
+@bp.get("/orders/<number>")
+@login_required
+def order_detail(number: str):
+    order = order_status.shoppers_order(current_user.id, number)
+    return render_template(
+        "checkout/order.html", order=order, can_cancel=order.status in order_status.SHOPPER_CANCELLABLE
+    )
+
+
+@bp.post("/orders/<number>/cancel")
+@login_required
+def cancel_order(number: str):
+    order = order_status.shoppers_order(current_user.id, number)
+    try:
+        order_status.cancel_order(order, current_user.id)
+    except InvalidTransition as error:
+        flash(f"This order is {error.current} and can no longer be cancelled.", "error")
+    else:
+        flash(f"Order {number} is cancelled.", "success")
+    return redirect(url_for("checkout.order_detail", number=number), code=303)
+
+
+@bp.errorhandler(NotFound)
+def order_not_found(error: NotFound):
+    # Another shopper's order looks exactly like one that does not exist.
+    return render_template("errors/404.html", error=HTTPNotFound()), 404
+
+
+def _place_order(form: CheckoutForm) -> PlacedOrder:
+    user_id = current_user.id
+    if form.wants_new_address:
+        form.select_address(_saved_address_id(user_id, form.new_address_fields()))
+    return place_order(
+        user_id,
+        form.chosen_address_id(),
+        form.coupon_code.data,
+        idempotency_key="web:" + form.checkout_key.data,
+    )
+
+
+def _saved_address_id(user_id: int, fields: dict[str, str]) -> int:
+    """Save a new address to the book, unless the book holds it already.
+
+    Reusing an identical address keeps a double-submitted form from saving it
+    twice, and gives the repeat the same address id, so it replays the order.
+    """
+    cleaned = clean_address(fields)
+    for address in list_addresses(user_id):
+        if address.snapshot() == cleaned:
+            return address.id
+    return create_address(user_id, cleaned).id
+
+
+def _form_problem(form: CheckoutForm) -> str:
+    if form.checkout_key.errors:
+        form.new_key()  # a missing or mangled key: this render's key is good for the next try
+        return form.checkout_key.errors[0]
+    return "Please correct the marked fields."
+
+
+def _refused(error: ShopError, form: CheckoutForm):
+    """Re-render checkout saying exactly why the order was not placed (nothing changed)."""
+    status, message = next((status, message) for kind, status, message in REFUSALS if isinstance(error, kind))
+    if isinstance(error, ValidationFailed):
+        form.add_errors(error.fields)
+    if isinstance(error, IdempotencyKeyReused):
+        form.new_key()
+    return _render_checkout(form, refusal=ShopError(message) if message else error, status=status)
+
+
+def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, status: int = 200):
+    user_id = current_user.id
+    cart = get_cart(user_id)
+    if not cart:
+        flash(refusal.message if refusal else EmptyCart.message, "info")
+        return redirect(url_for("cart.show"), code=303)
+    addresses = list_addresses(user_id)
+    form.offer_addresses(addresses)
+    coupon = _preview_coupon(form, cart.subtotal, user_id)
+    return render_template(
+        "checkout/checkout.html",
+        form=form,
+        cart=cart,
+        addresses={str(address.id): address for address in addresses},
+        coupon=coupon,
+        totals=compute_totals(cart.subtotal, coupon),
+        refusal=refusal,
+        short_items=getattr(refusal, "items", []),
+    ), status
+
+
+def _preview_coupon(form: CheckoutForm, subtotal, user_id: int):
+    """The coupon the totals preview applies; a failed rule is shown on the coupon field."""
+    code = (form.coupon_code.data or "").strip()
+    if not code:
+        return None
+    try:
+        return usable_coupon(code, subtotal, user_id)
+    except CouponUnusable as error:
+        if error.message not in form.coupon_code.errors:
+            form.add_errors(error.fields)
+        return None
