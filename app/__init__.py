@@ -27,6 +27,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.register(app)
     errors.register(app)
     templating.register(app)
+
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers: the process answers (touches no database)."""
+        return "ok", 200, {"Content-Type": "text/plain"}
+
     return app
 
 
