@@ -46,6 +46,14 @@ def test_address_book_lists_only_the_shoppers_own_addresses(client, logged_in, o
     assert "Somebody Else" not in page
 
 
+def test_address_book_shows_the_country_by_name(client, logged_in):
+    AddressFactory(user=logged_in, country="GB")
+
+    page = client.get("/account/addresses").get_data(as_text=True)
+
+    assert re.search(r"<address>[^<]*(<br>[^<]*)*United Kingdom", page)
+
+
 def test_address_book_without_addresses_says_so(client, logged_in):
     assert "You have no saved addresses yet." in client.get("/account/addresses").get_data(as_text=True)
 

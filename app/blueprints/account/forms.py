@@ -8,9 +8,9 @@ from wtforms.fields.choices import SelectChoice
 
 from app.services.addresses import FIELDS, MAX_LENGTHS
 
+COUNTRY_NAMES = {country.alpha_2: country.name for country in pycountry.countries}
 COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
-    SelectChoice(country.alpha_2, country.name)
-    for country in sorted(pycountry.countries, key=lambda country: country.name)
+    SelectChoice(code, name) for code, name in sorted(COUNTRY_NAMES.items(), key=lambda item: item[1])
 ]
 
 

@@ -7,7 +7,7 @@ so another shopper's address is a 404 for every action.
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.blueprints.account.forms import AddressForm, NewAddressForm
+from app.blueprints.account.forms import COUNTRY_NAMES, AddressForm, NewAddressForm
 from app.blueprints.auth.redirects import login_required_back_to
 from app.services import addresses as address_book
 from app.services import order_history
@@ -45,7 +45,9 @@ def addresses():
             flash("Address added.", "success")
             return redirect(url_for("account.addresses"))
     saved = address_book.list_addresses(current_user.id)
-    return render_template("account/addresses.html", addresses=saved, form=form), status
+    return render_template(
+        "account/addresses.html", addresses=saved, form=form, country_names=COUNTRY_NAMES
+    ), status
 
 
 @bp.route(f"/addresses/<{ID}:address_id>/edit", methods=["GET", "POST"])
