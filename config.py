@@ -45,6 +45,11 @@ class Config:
     FREE_SHIPPING_THRESHOLD = _env_decimal("FREE_SHIPPING_THRESHOLD", "50.00")
 
     API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
+    # Flask-Limiter limits of the JSON API: token requests per account (email) and
+    # per client address, orders per account.
+    API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "10/minute")
+    API_TOKEN_ADDRESS_RATE_LIMIT = os.environ.get("API_TOKEN_ADDRESS_RATE_LIMIT", "30/minute")
+    API_ORDER_RATE_LIMIT = os.environ.get("API_ORDER_RATE_LIMIT", "30/minute")
     MAX_CONTENT_LENGTH = 64 * 1024
 
     SESSION_COOKIE_HTTPONLY = True
