@@ -7,13 +7,11 @@ marshmallow schemas that validate requests, and serves Swagger UI at
 
 from flask import Flask
 from flask_smorest import Api
-from werkzeug.routing import BaseConverter
 
+from app.blueprints.api.converters import register_converters
 from app.blueprints.api.errors import ErrorSchema, http_error_response
 from app.blueprints.api.schemas import Money
 from app.extensions import csrf
-
-ORDER_NUMBER_PATTERN = r"[A-Za-z0-9-]{1,16}"
 
 API_SETTINGS = {
     "API_TITLE": "Storefront API",
@@ -30,12 +28,6 @@ BEARER_AUTH = {
     "scheme": "bearer",
     "description": "A token from POST /api/v1/auth/token, sent as `Authorization: Bearer <token>`.",
 }
-
-
-class OrderNumberConverter(BaseConverter):
-    """An order number in a path; anything else is a 404 before the database is asked."""
-
-    regex = ORDER_NUMBER_PATTERN
 
 
 class StorefrontApi(Api):
@@ -60,7 +52,6 @@ def init_api(app: Flask) -> None:
 
     for name, value in API_SETTINGS.items():
         app.config.setdefault(name, value)
-    app.url_map.converters["order_number"] = OrderNumberConverter
 
     api = StorefrontApi(
         app,
@@ -71,9 +62,7 @@ def init_api(app: Flask) -> None:
     )
     api.spec.components.security_scheme("bearerAuth", BEARER_AUTH)
     api.register_field(Money, "string", "decimal")
-    api.register_converter(
-        OrderNumberConverter, lambda converter: {"type": "string", "pattern": f"^{ORDER_NUMBER_PATTERN}$"}
-    )
+    register_converters(app, api)
     api.register_blueprint(bp)
     csrf.exempt(bp)
     app.extensions["storefront_api"] = api
