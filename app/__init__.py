@@ -17,6 +17,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_config(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     _init_extensions(app)
     _register_blueprints(app)

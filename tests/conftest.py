@@ -72,6 +72,11 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
 def is_postgres(app) -> bool:
     return db.engine.dialect.name == "postgresql"
 
