@@ -51,6 +51,8 @@ def buy():
         if created_at is not None:
             db.session.execute(update(Order).where(Order.id == order.id).values(created_at=created_at))
             db.session.commit()
+        # The confirmation email was sent from the task's own session: forget what this one holds.
+        db.session.expire_all()
         return order
 
     return buy
