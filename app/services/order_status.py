@@ -124,24 +124,28 @@ def _refuse(order_id: int, target: str) -> None:
 
 
 def _return_stock(order_id: int) -> None:
-    """Give every line's quantity back in one statement, rows locked in product-id order."""
+    """Give every line's quantity back in one statement, rows locked in product-id order first.
+
+    As in taking stock (orders._take_stock): the lock is a statement of its own, FOR NO
+    KEY UPDATE, so that the UPDATE reads the locked rows' latest versions and checkouts
+    that merely reference these products from new order lines are not waited for.
+    """
+    product_ids = select(OrderItem.product_id).where(OrderItem.order_id == order_id)
+    db.session.execute(
+        select(Product.id)
+        .where(Product.id.in_(product_ids))
+        .order_by(Product.id)
+        .with_for_update(key_share=True)
+    )
     returned = (
         select(OrderItem.product_id, func.sum(OrderItem.quantity).label("quantity"))
         .where(OrderItem.order_id == order_id, OrderItem.product_id.is_not(None))
         .group_by(OrderItem.product_id)
         .cte("returned")
     )
-    locked = (
-        select(Product.id)
-        .where(Product.id.in_(select(returned.c.product_id)))
-        .order_by(Product.id)
-        .with_for_update()
-        .cte("locked")
-        .prefix_with("MATERIALIZED")
-    )
     db.session.execute(
         update(Product)
-        .where(Product.id == locked.c.id, Product.id == returned.c.product_id)
+        .where(Product.id == returned.c.product_id)
         .values(stock=Product.stock + returned.c.quantity)
         .execution_options(synchronize_session=False)
     )

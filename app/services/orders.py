@@ -8,9 +8,9 @@ cart holds (SPEC section 3):
 3. read the address and the coupon (with the shopper's uses of it);
 4. insert the order, its idempotency key, lines, event and outbox message;
 5. empty the cart;
-6. take stock for every line in one guarded UPDATE, rows locked in product-id
-   order, then use the coupon with one guarded UPDATE: the contended row locks
-   are taken last, so they are held only until the commit that follows.
+6. lock the lines' products in product-id order, take stock for every line in
+   one guarded UPDATE, then use the coupon with one guarded UPDATE: the contended
+   row locks are taken last, so they are held only until the commit that follows.
 """
 
 import hashlib
@@ -112,8 +112,23 @@ def place_order(
     if placed is None:
         raise IdempotencyKeyInUse()
     if placed.created:
-        outbox.dispatch_pending(placed.order.outbox_messages)
+        _queue_confirmation(placed.order)
     return placed
+
+
+def _queue_confirmation(order: Order) -> None:
+    """After the commit: hand the order's email to the broker, holding no connection meanwhile.
+
+    With no broker the delivery runs right here, in its own session on a second pooled
+    connection. Were this session left in the read transaction that loading the messages
+    begins, concurrent checkouts could each hold one connection while waiting for another
+    until the pool times out (and, on PostgreSQL, sit idle in a transaction during the send).
+    """
+    messages = order.outbox_messages
+    for message in messages:
+        db.session.expunge(message)  # detached, they keep their ids through the commit below
+    db.session.commit()  # nothing to write: it ends the read transaction
+    outbox.dispatch_pending(messages)
 
 
 def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:
@@ -216,26 +231,33 @@ def _order_item(line: CartLine, order_id: int) -> dict:
 
 
 def _take_stock(lines: list[CartLine]) -> None:
-    """Decrement every line's stock in one statement, or raise InsufficientStock.
+    """Decrement every line's stock in one guarded UPDATE, or raise InsufficientStock.
 
-    The rows are locked in product-id order (the materialized CTE), so checkouts
-    holding the same products queue instead of deadlocking; the `stock >= wanted`
-    guard is re-checked on the locked row, so stock never goes below zero.
+    First the rows are locked in product-id order, so checkouts holding the same
+    products queue instead of deadlocking. The UPDATE is a statement of its own: it
+    starts after the locks are held, so it reads the rows as the last committed
+    checkout left them and re-checks `stock >= wanted` on them; stock never goes
+    below zero. (Locking in a CTE of the UPDATE itself would not do: the UPDATE would
+    still scan the row versions of its older snapshot and wait on those out of order,
+    which PostgreSQL reports as deadlocks.)
+
+    The lock is FOR NO KEY UPDATE (key_share): the order lines just inserted took
+    FOR KEY SHARE on these rows (their foreign key); plain FOR UPDATE conflicts with
+    that, and two checkouts of one product would deadlock on each other's lines.
     """
     wanted_by_id = {line.product_id: line.quantity for line in lines}
+    product_ids = sorted(wanted_by_id)
     wanted = case(wanted_by_id, value=Product.id)
-    locked = (
+    db.session.execute(
         select(Product.id)
-        .where(Product.id.in_(sorted(wanted_by_id)))
+        .where(Product.id.in_(product_ids))
         .order_by(Product.id)
-        .with_for_update()
-        .cte("locked")
-        .prefix_with("MATERIALIZED")
+        .with_for_update(key_share=True)
     )
     taken = set(
         db.session.scalars(
             update(Product)
-            .where(Product.id == locked.c.id, Product.is_active, Product.stock >= wanted)
+            .where(Product.id.in_(product_ids), Product.is_active, Product.stock >= wanted)
             .values(stock=Product.stock - wanted)
             .returning(Product.id)
         )

@@ -27,11 +27,12 @@ def used_count_of(coupon: Coupon) -> int:
     return value
 
 
-def cart_lines_of(user) -> list[tuple[int, int]]:
+def cart_lines_of(user_or_id) -> list[tuple[int, int]]:
+    user_id = getattr(user_or_id, "id", user_or_id)
     rows = db.session.execute(
         select(CartItem.product_id, CartItem.quantity)
         .join(Cart)
-        .where(Cart.user_id == user.id)
+        .where(Cart.user_id == user_id)
         .order_by(CartItem.id)
     ).all()
     db.session.rollback()
