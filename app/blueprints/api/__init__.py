@@ -65,4 +65,3 @@ def init_api(app: Flask) -> None:
     register_converters(app, api)
     api.register_blueprint(bp)
     csrf.exempt(bp)
-    app.extensions["storefront_api"] = api
