@@ -2,6 +2,7 @@
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import User
@@ -36,9 +37,14 @@ def register_user(email: str, password: str, *, is_admin: bool = False) -> User:
     return user
 
 
+# Checked against when the email is unknown, so that both refusals take as long.
+_UNKNOWN_USER_HASH = generate_password_hash("no account has this password")
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user if the password matches; None for a wrong password or an unknown email alike."""
     user = find_user(email or "")
-    if user is None or not user.check_password(password or ""):
+    if user is None:
+        check_password_hash(_UNKNOWN_USER_HASH, password or "")
         return None
-    return user
+    return user if user.check_password(password or "") else None
