@@ -16,6 +16,11 @@ def to_cents(amount: Decimal) -> Decimal:
     return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _decimal(value) -> Decimal:
+    """A configured rate as written: via str, so a float 0.075 is 0.075, not 0.07499999..."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 @dataclass(frozen=True)
 class PricingRules:
     tax_rate: Decimal
@@ -27,9 +32,9 @@ class PricingRules:
     def from_config(cls) -> "PricingRules":
         config = current_app.config
         return cls(
-            tax_rate=Decimal(config["TAX_RATE"]),
-            shipping_flat_rate=to_cents(Decimal(config["SHIPPING_FLAT_RATE"])),
-            free_shipping_threshold=to_cents(Decimal(config["FREE_SHIPPING_THRESHOLD"])),
+            tax_rate=_decimal(config["TAX_RATE"]),
+            shipping_flat_rate=to_cents(_decimal(config["SHIPPING_FLAT_RATE"])),
+            free_shipping_threshold=to_cents(_decimal(config["FREE_SHIPPING_THRESHOLD"])),
             currency=config["STORE_CURRENCY"],
         )
 
