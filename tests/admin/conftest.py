@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
+from flask import g
 from flask_login.utils import _create_identifier
 from sqlalchemy import update
 
@@ -19,12 +20,15 @@ def log_in(app, client, auth, user) -> None:
     with client.session_transaction() as session:
         if session.get("_user_id") == str(user.id):
             return
-    with app.test_request_context():
+    with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what "strong" session protection compares with
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session["_id"] = identifier
+    # Requests in tests share the test's app context, so its `g` still holds the anonymous
+    # user of the refused login; make the next request load the user from the session.
+    g.pop("_login_user", None)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""An admin's stock adjustment racing with checkouts never loses a unit (SPEC section 3).
+"""Admin actions racing with others: stock adjustments against checkouts, cancel against cancel.
 
 Each checkout and the adjustment run in their own thread, app context, session and
 database connection, released together by a barrier. Runs on SQLite and PostgreSQL.
@@ -9,9 +9,10 @@ import threading
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, StockAdjustment
+from app.models import Coupon, Order, StockAdjustment
 from app.services.catalog_admin import adjust_stock
-from app.services.errors import InsufficientStock, ValidationFailed
+from app.services.errors import InsufficientStock, InvalidTransition, ValidationFailed
+from app.services.order_status import change_status, order_by_number
 from app.services.orders import place_order
 from tests import factories
 from tests.admin.helpers import stock_of
@@ -107,3 +108,38 @@ def test_a_removal_racing_with_checkouts_keeps_stock_exact_and_never_negative(ap
     assert stock_of(product.id) == 10 + applied - sold >= 0
     # Either the removal came first (5 left for the buyers) or it was refused once too few remained.
     assert sold == 5 or (sold > 5 and outcomes["refused"] == 1)
+
+
+def test_two_admins_cancelling_at_once_return_stock_and_coupon_once(app, admin, buy):
+    product = factories.ProductFactory(stock=10)
+    coupon = factories.CouponFactory(code="TWICE")
+    shopper = factories.UserFactory()
+    number = buy(shopper, (product, 3), coupon="TWICE").number
+    admin_id, coupon_id, product_id = admin.id, coupon.id, product.id
+    db.session.remove()
+    barrier = threading.Barrier(2, timeout=30)
+    results = []
+
+    def cancel() -> None:
+        with app.app_context():
+            order = order_by_number(number)
+            barrier.wait()
+            try:
+                change_status(order, "cancelled", admin_id)
+                results.append("cancelled")
+            except InvalidTransition:
+                results.append("refused")
+            except Exception as exc:
+                results.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=cancel) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(results) == ["cancelled", "refused"]
+    assert stock_of(product_id) == 10
+    assert db.session.get(Coupon, coupon_id).used_count == 0

@@ -16,6 +16,7 @@ class Bar:
     y: float
     width: float
     height: float
+    label_x: float
     label: str
     day: str
     revenue: Decimal
@@ -47,6 +48,7 @@ def bar_chart(days: list[DayRevenue]) -> BarChart:
                 y=round(TOP + plot_height - height, 1),
                 width=round(slot - GAP, 1),
                 height=round(height, 1),
+                label_x=round(LEFT + (index + 0.5) * slot, 1),
                 label=day.day.strftime("%d %b"),
                 day=day.day.isoformat(),
                 revenue=day.revenue,
