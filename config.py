@@ -31,6 +31,16 @@ class Config:
 
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # The confirmation-email outbox (app/services/outbox.py), in seconds: how often beat
+    # relays owed emails, how long a fresh one is left to the after-commit dispatch, and
+    # how long a delivery may run before another worker may take it over (its worker died).
+    OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "30"))
+    OUTBOX_RELAY_GRACE_SECONDS = float(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "10"))
+    OUTBOX_CLAIM_LEASE_SECONDS = float(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "300"))
+    # Rate limits count in Redis; while it is down they count in memory, so an outage
+    # never refuses an order or a login, and a hung Redis fails fast.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -38,6 +48,7 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shop@storefront.test")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP socket operation
 
     STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
     TAX_RATE = _env_decimal("TAX_RATE", "0.08")

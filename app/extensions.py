@@ -51,19 +51,34 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(
         {
             "broker_url": broker or "memory://",
+            # The worker must know the tasks before any message names them.
+            "imports": ("app.tasks",),
             "result_backend": None,
             "task_ignore_result": True,
             "task_always_eager": broker is None,
             "task_eager_propagates": False,
+            # A task is acknowledged when it ends, and given back if its worker dies:
+            # a crash mid-send is redelivered (the outbox claim keeps it to one email).
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
+            # Publishing happens inside a web request, right after the order commits:
+            # with the broker down it must fail at once (the outbox relay sends later),
+            # not hang in kombu's retry loop or on a socket that never answers.
+            "task_publish_retry": False,
+            "broker_connection_timeout": 2,
+            "broker_transport_options": {
+                "max_retries": 0,
+                "socket_connect_timeout": 2,
+                "socket_timeout": 5,
+            },
+            # The worker, unlike a web request, waits for the broker to come back.
             "broker_connection_retry_on_startup": True,
-            "broker_transport_options": {"max_retries": 0},
+            "broker_connection_max_retries": None,
             "beat_schedule": {
                 "relay-outbox": {
                     "task": "app.tasks.relay_outbox",
-                    "schedule": app.config.get("OUTBOX_RELAY_INTERVAL_SECONDS", 30),
+                    "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
                 },
             },
         }

@@ -1,11 +1,11 @@
 """The order confirmation email (HTML and plain text)."""
 
 import logging
+import smtplib
 
 from flask import current_app, render_template
-from flask_mail import Message
+from flask_mail import Connection, Message
 
-from app.extensions import mail
 from app.models import Order
 
 log = logging.getLogger(__name__)
@@ -26,4 +26,24 @@ def send_confirmation(order: Order) -> None:
     message = confirmation_message(order)
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
         log.info("email to %s: %s\n%s", message.recipients, message.subject, message.body)
-    mail.send(message)
+    with TimedConnection(current_app.extensions["mail"]) as connection:
+        message.send(connection)
+
+
+class TimedConnection(Connection):
+    """Flask-Mail's connection with a socket timeout (MAIL_TIMEOUT).
+
+    Flask-Mail waits forever on a mail server that stops answering; the delivery
+    task must fail instead (and retry), well within the outbox claim lease.
+    """
+
+    def configure_host(self) -> smtplib.SMTP:
+        timeout = current_app.config["MAIL_TIMEOUT"]
+        smtp = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = smtp(self.mail.server, self.mail.port, timeout=timeout)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host

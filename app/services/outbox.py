@@ -9,6 +9,7 @@ the row first, so running the task twice sends one email.
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
@@ -18,18 +19,30 @@ from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
 
-# A delivery that neither finished nor failed within this time (its worker died)
-# may be claimed again.
-CLAIM_LEASE = timedelta(minutes=2)
-# The periodic relay leaves fresh rows to the after-commit dispatch.
-RELAY_GRACE = timedelta(seconds=10)
+# A message tried this many times is left `failed` for an admin to look at (and resend).
+MAX_ATTEMPTS = 30
+
+
+def claim_lease() -> timedelta:
+    """A delivery that neither finished nor failed within this time (its worker died)
+    may be claimed again; it must outlast the slowest send (MAIL_TIMEOUT per step)."""
+    return timedelta(seconds=current_app.config["OUTBOX_CLAIM_LEASE_SECONDS"])
+
+
+def relay_grace() -> timedelta:
+    """The periodic relay leaves fresh messages to the after-commit dispatch."""
+    return timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
 
 
 def dispatch_pending(messages: list[OutboxMessage]) -> None:
     """After commit: queue delivery of each message; a broker outage is only logged."""
+    queue_delivery([message.id for message in messages])
+
+
+def queue_delivery(message_ids: list[int]) -> None:
     from app.tasks import deliver_outbox_message
 
-    for message_id in [message.id for message in messages]:
+    for message_id in message_ids:
         try:
             deliver_outbox_message.delay(message_id)
         except Exception:  # the broker is down: the periodic relay will retry
@@ -37,22 +50,25 @@ def dispatch_pending(messages: list[OutboxMessage]) -> None:
 
 
 def relay_pending(limit: int = 500) -> int:
-    """Queue every message still owed (pending, failed, or with an expired claim)."""
+    """Queue every message still owed: pending, or failed or claimed with no attempt
+    for a lease (a failed one retries on its own meanwhile; a claimed one lost its worker)."""
     now = utcnow()
+    idle_since = now - claim_lease()
     owed = db.session.scalars(
-        select(OutboxMessage)
+        select(OutboxMessage.id)
         .where(
+            OutboxMessage.attempts < MAX_ATTEMPTS,
             or_(
-                (OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_FAILED)))
-                & (OutboxMessage.created_at < now - RELAY_GRACE),
-                (OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
-            )
+                (OutboxMessage.status == OUTBOX_PENDING) & (OutboxMessage.created_at < now - relay_grace()),
+                (OutboxMessage.status.in_((OUTBOX_FAILED, OUTBOX_SENDING)))
+                & (OutboxMessage.claimed_at < idle_since),
+            ),
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
     ).all()
     db.session.rollback()
-    dispatch_pending(owed)
+    queue_delivery(list(owed))
     return len(owed)
 
 
@@ -65,7 +81,7 @@ def claim(message_id: int) -> OutboxMessage | None:
             OutboxMessage.id == message_id,
             or_(
                 OutboxMessage.status.in_((OUTBOX_PENDING, OUTBOX_FAILED)),
-                (OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.claimed_at < now - CLAIM_LEASE),
+                (OutboxMessage.status == OUTBOX_SENDING) & (OutboxMessage.claimed_at < now - claim_lease()),
             ),
         )
         .values(status=OUTBOX_SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
