@@ -128,12 +128,13 @@ def test_a_worker_killed_while_sending_still_delivers_the_email_once(
     assert mailbox.holding.wait(20), "the worker never started sending"
     if victim == "the whole worker":
         shop.worker.kill()
-        launcher.worker(env, name="worker-2", concurrency=1)
     else:
         [pool_process] = shop.worker.children()
         os.kill(pool_process, signal.SIGKILL)
     mailbox.hold = False
     mailbox.release.set()  # the held message is refused: its sender is gone
+    if victim == "the whole worker":
+        launcher.worker(env, name="worker-2", concurrency=1)
 
     mailbox.wait_for(1, timeout=30)
     settle()
