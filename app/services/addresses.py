@@ -61,6 +61,19 @@ def create_address(user_id: int, fields: dict, *, make_default: bool = False) ->
     return address
 
 
+def find_or_create_address(user_id: int, fields: dict) -> Address:
+    """The shopper's address with exactly these fields, saved to the book if it is new.
+
+    A checkout form submitted twice with a new address thus saves it once, and the
+    repeat names the same address, so it replays the same order.
+    """
+    cleaned = clean_address(fields)
+    for address in list_addresses(user_id):
+        if address.snapshot() == cleaned:
+            return address
+    return create_address(user_id, cleaned)
+
+
 def update_address(user_id: int, address_id: int, fields: dict) -> Address:
     """Change one of the shopper's addresses; commits."""
     address = get_address(user_id, address_id)

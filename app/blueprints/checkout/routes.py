@@ -6,7 +6,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from app.blueprints.checkout.forms import CheckoutForm
 from app.services import order_status
-from app.services.addresses import clean_address, create_address, list_addresses
+from app.services.addresses import find_or_create_address, list_addresses
 from app.services.cart import get_cart
 from app.services.coupons import usable_coupon
 from app.services.errors import (
@@ -91,26 +91,13 @@ def order_not_found(error: NotFound):
 def _place_order(form: CheckoutForm) -> PlacedOrder:
     user_id = current_user.id
     if form.wants_new_address:
-        form.select_address(_saved_address_id(user_id, form.new_address_fields()))
+        form.select_address(find_or_create_address(user_id, form.new_address_fields()).id)
     return place_order(
         user_id,
         form.chosen_address_id(),
         form.coupon_code.data,
         idempotency_key="web:" + form.checkout_key.data,
     )
-
-
-def _saved_address_id(user_id: int, fields: dict[str, str]) -> int:
-    """Save a new address to the book, unless the book holds it already.
-
-    Reusing an identical address keeps a double-submitted form from saving it
-    twice, and gives the repeat the same address id, so it replays the order.
-    """
-    cleaned = clean_address(fields)
-    for address in list_addresses(user_id):
-        if address.snapshot() == cleaned:
-            return address.id
-    return create_address(user_id, cleaned).id
 
 
 def _form_problem(form: CheckoutForm) -> str:
