@@ -6,6 +6,7 @@ Set TEST_DATABASE_URL to run the suite on PostgreSQL; `.ci/run` does.
 import os
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from app import create_app
@@ -53,6 +54,14 @@ def app_config(database_url) -> dict:
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+
+    @app.before_request
+    def forget_request_globals() -> None:
+        # The test keeps one app context pushed, and requests reuse it; without this, the
+        # user Flask-Login and the token Flask-WTF cache in `g` would outlive their request.
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+
     with app.app_context():
         yield app
         db.session.remove()

@@ -4,7 +4,6 @@ from datetime import datetime
 from decimal import Decimal
 
 import pytest
-from flask import g
 from flask_login.utils import _create_identifier
 from sqlalchemy import update
 
@@ -26,9 +25,6 @@ def log_in(app, client, auth, user) -> None:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session["_id"] = identifier
-    # Requests in tests share the test's app context, so its `g` still holds the anonymous
-    # user of the refused login; make the next request load the user from the session.
-    g.pop("_login_user", None)
 
 
 @pytest.fixture

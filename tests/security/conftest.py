@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from app.extensions import db
@@ -43,19 +42,3 @@ def database_snapshot() -> dict[str, list[tuple]]:
 @pytest.fixture
 def snapshot():
     return database_snapshot
-
-
-@pytest.fixture(autouse=True)
-def fresh_globals_per_request(app):
-    """Forget the logged-in user and the CSRF token between requests, as a real server does.
-
-    The `app` fixture keeps one app context pushed for the whole test, so `g`
-    (where Flask-Login caches the user and Flask-WTF the token) would otherwise
-    outlive a request, and a second browser or a stolen cookie would be seen as
-    the first user, with the first user's token.
-    """
-
-    @app.before_request
-    def forget_request_globals() -> None:
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
