@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -51,30 +51,35 @@ class CartView:
         return bool(self.lines)
 
 
-def cart_lines_query(user_id: int):
-    """The cart's lines joined with their products' current data, in the order added."""
-    return (
-        select(
-            Product.id,
-            Product.sku,
-            Product.name,
-            Product.slug,
-            Product.price,
-            CartItem.quantity,
-            Product.stock,
-            Product.is_active,
-        )
-        .join(CartItem, CartItem.product_id == Product.id)
-        .join(Cart, Cart.id == CartItem.cart_id)
-        .where(Cart.user_id == user_id)
-        .order_by(CartItem.id)
+# Built once: a request only binds the shopper (SQLAlchemy keeps the SQL compiled).
+CART_LINES = (
+    select(
+        Product.id,
+        Product.sku,
+        Product.name,
+        Product.slug,
+        Product.price,
+        CartItem.quantity,
+        Product.stock,
+        Product.is_active,
     )
+    .join(CartItem, CartItem.product_id == Product.id)
+    .join(Cart, Cart.id == CartItem.cart_id)
+    .where(Cart.user_id == bindparam("user_id"))
+    .order_by(CartItem.id)
+)
+CLEAR_CART = delete(CartItem).where(CartItem.cart_id == bindparam("cart_id"))
+
+
+def cart_lines(user_id: int) -> list[CartLine]:
+    """The cart's lines with their products' current data, in the order added (one query)."""
+    rows = db.session.connection().execute(CART_LINES, {"user_id": user_id})
+    return [CartLine(*row) for row in rows]
 
 
 def get_cart(user_id: int) -> CartView:
     """The shopper's cart with current prices (one query)."""
-    rows = db.session.execute(cart_lines_query(user_id)).all()
-    return CartView([CartLine(*row) for row in rows], current_app.config["STORE_CURRENCY"])
+    return CartView(cart_lines(user_id), current_app.config["STORE_CURRENCY"])
 
 
 def check_quantity(quantity, *, allow_zero: bool = False) -> int:
@@ -129,8 +134,9 @@ def remove_from_cart(user_id: int, product_id: int) -> None:
     db.session.commit()
 
 
-def clear_cart_statement(cart_id: int):
-    return delete(CartItem).where(CartItem.cart_id == cart_id)
+def clear_cart(cart_id: int) -> None:
+    """Empty the cart, in the caller's transaction (placing an order does)."""
+    db.session.connection().execute(CLEAR_CART, {"cart_id": cart_id})
 
 
 def _cart_item(user_id: int, product_id: int) -> CartItem:

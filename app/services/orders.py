@@ -11,6 +11,11 @@ cart holds (SPEC section 3):
 6. lock the lines' products in product-id order, take stock for every line in
    one guarded UPDATE, then use the coupon with one guarded UPDATE: the contended
    row locks are taken last, so they are held only until the commit that follows.
+
+The statements are built once, at import, and run on the session's connection:
+a checkout only binds its values, and the unit of work of the ORM stays out of
+the way. The new order comes back as ORM objects made from the values written,
+so showing it after the commit reads nothing (bench/README.md has the figures).
 """
 
 import hashlib
@@ -19,8 +24,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, func, insert, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import (
@@ -34,10 +41,10 @@ from app.models import (
     OutboxMessage,
     Product,
 )
-from app.models.orders import CANCELLED
+from app.models.orders import CANCELLED, OUTBOX_PENDING, PENDING
 from app.models.types import utcnow
 from app.services import outbox
-from app.services.cart import CartLine, cart_lines_query, clear_cart_statement
+from app.services.cart import CartLine, cart_lines, clear_cart
 from app.services.coupons import check_coupon
 from app.services.errors import (
     AddressNotYours,
@@ -54,6 +61,44 @@ from app.services.transactions import run_with_retries
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Crockford's base32 without I, L, O, U: easy to read aloud, no sales volume leaked.
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+# The checkout's statements, built once (a checkout binds only its values).
+LOCK_CART = (
+    update(Cart)
+    .where(Cart.user_id == bindparam("shopper_id"))
+    .values(updated_at=bindparam("now"))
+    .returning(Cart.id)
+)
+SHIPPING_ADDRESS = select(
+    Address.full_name,
+    Address.line1,
+    Address.line2,
+    Address.city,
+    Address.postal_code,
+    Address.country,
+    Address.phone,
+).where(Address.id == bindparam("address_id"), Address.user_id == bindparam("user_id"))
+INSERT_ORDER = insert(Order).returning(Order.id)
+INSERT_KEY = insert(IdempotencyKey)
+INSERT_EVENT = insert(OrderEvent).returning(OrderEvent.id)
+INSERT_MESSAGE = insert(OutboxMessage).returning(OutboxMessage.id)
+# A cart holds a product once, so the product id tells which line got which id.
+INSERT_ITEMS = insert(OrderItem).returning(OrderItem.product_id, OrderItem.id)
+LOCK_PRODUCTS = (
+    select(Product.id)
+    .where(Product.id.in_(bindparam("product_ids", expanding=True)))
+    .order_by(Product.id)
+    .with_for_update(key_share=True)
+)
+USE_COUPON = (
+    update(Coupon)
+    .where(
+        Coupon.id == bindparam("coupon_id"),
+        Coupon.is_active,
+        (Coupon.usage_limit.is_(None)) | (Coupon.used_count < Coupon.usage_limit),
+    )
+    .values(used_count=Coupon.used_count + 1)
+)
 
 
 @dataclass(frozen=True)
@@ -120,67 +165,133 @@ def _queue_confirmation(order: Order) -> None:
     """After the commit: hand the order's email to the broker, holding no connection meanwhile.
 
     With no broker the delivery runs right here, in its own session on a second pooled
-    connection. Were this session left in the read transaction that loading the messages
-    begins, concurrent checkouts could each hold one connection while waiting for another
-    until the pool times out (and, on PostgreSQL, sit idle in a transaction during the send).
+    connection. The messages stayed loaded through the commit (_commit_keeping), so
+    reading them starts no transaction here: were this session in one, concurrent
+    checkouts could each hold one connection while waiting for another until the pool
+    times out (and, on PostgreSQL, sit idle in a transaction during the send).
     """
     messages = order.outbox_messages
-    for message in messages:
-        db.session.expunge(message)  # detached, they keep their ids through the commit below
-    db.session.commit()  # nothing to write: it ends the read transaction
     outbox.dispatch_pending(messages)
+    for message in messages:
+        db.session.expire(message)  # a delivery run here changed the row in its own session
 
 
 def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:
     rules = PricingRules.from_config()
-    cart_id = _lock_cart(user_id)
-    lines = [CartLine(*row) for row in db.session.execute(cart_lines_query(user_id))]
+    now = utcnow()
+    cart_id = _lock_cart(user_id, now)
+    lines = cart_lines(user_id)
     if not lines:
         raise EmptyCart()
     _refuse_short_lines(lines)
-    address = _shoppers_address(user_id, address_id)
+    shipping_address = _shipping_address(user_id, address_id)
     subtotal = sum(line.line_total for line in lines)
     coupon = _usable_coupon(coupon_code, subtotal, user_id) if coupon_code else None
     totals = compute_totals(subtotal, coupon, rules)
 
-    order = Order(
-        number=new_order_number(),
-        user_id=user_id,
-        currency=totals.currency,
-        coupon_id=coupon.id if coupon else None,
-        coupon_code=coupon.code if coupon else None,
-        subtotal=totals.subtotal,
-        discount=totals.discount,
-        shipping=totals.shipping,
-        tax=totals.tax,
-        total_payable=totals.total_payable,
-        **{f"ship_{field}": value for field, value in address.snapshot().items()},
-        events=[OrderEvent(actor_id=user_id, kind="placed", message="Order placed.")],
-        outbox_messages=[OutboxMessage(kind="order_confirmation")],
-    )
-    db.session.add(order)
-    if idempotency_key is not None:
-        db.session.add(
-            IdempotencyKey(user_id=user_id, key=idempotency_key, request_hash=request_hash, order=order)
-        )
-    db.session.flush()
-    # One executemany for all lines: ORM objects would cost one INSERT ... RETURNING per
-    # line on SQLite, and the statement count must not grow with the cart.
-    db.session.execute(insert(OrderItem), [_order_item(line, order.id) for line in lines])
-    db.session.execute(clear_cart_statement(cart_id))
+    order_row = {
+        "number": new_order_number(),
+        "user_id": user_id,
+        "status": PENDING,
+        "currency": totals.currency,
+        "coupon_id": coupon.id if coupon else None,
+        "coupon_code": coupon.code if coupon else None,
+        "subtotal": totals.subtotal,
+        "discount": totals.discount,
+        "shipping": totals.shipping,
+        "tax": totals.tax,
+        "total_payable": totals.total_payable,
+        **shipping_address,
+        "created_at": now,
+        "updated_at": now,
+    }
+    rows = _insert_order(order_row, lines, idempotency_key, request_hash)
+    clear_cart(cart_id)
 
     _take_stock(lines)
     if coupon is not None:
         _use_coupon(coupon)
-    db.session.commit()
+    order = _loaded_order(rows)
+    _commit_keeping(order)
     return order
 
 
-def _lock_cart(user_id: int) -> int:
+@dataclass(frozen=True)
+class OrderRows:
+    """The rows a checkout inserted, each with its id."""
+
+    order: dict
+    items: list[dict]
+    event: dict
+    message: dict
+
+
+def _insert_order(order_row: dict, lines: list[CartLine], idempotency_key, request_hash) -> OrderRows:
+    """Insert the order, its idempotency key, event, outbox message and lines: one INSERT each."""
+    connection = db.session.connection()
+    order_id = connection.scalar(INSERT_ORDER, order_row)
+    user_id, now = order_row["user_id"], order_row["created_at"]
+    if idempotency_key is not None:
+        key_row = {"user_id": user_id, "key": idempotency_key, "request_hash": request_hash}
+        connection.execute(INSERT_KEY, {**key_row, "order_id": order_id, "created_at": now})
+    event = {"order_id": order_id, "actor_id": user_id, "kind": "placed", "message": "Order placed."}
+    event |= {"created_at": now, "id": connection.scalar(INSERT_EVENT, {**event, "created_at": now})}
+    message = {"order_id": order_id, "kind": "order_confirmation", "status": OUTBOX_PENDING, "attempts": 0}
+    message |= {"last_error": "", "created_at": now}
+    message["id"] = connection.scalar(INSERT_MESSAGE, message)
+    # All lines in one INSERT: the statement count must not grow with the cart.
+    items = [_order_item(line, order_id) for line in lines]
+    item_ids = dict(connection.execute(INSERT_ITEMS, items).all())
+    items = [{**item, "id": item_ids[item["product_id"]]} for item in items]
+    return OrderRows({**order_row, "id": order_id}, items, event, message)
+
+
+def _loaded_order(rows: OrderRows) -> Order:
+    """The new order as ORM objects in the session, made from the rows written: no query.
+
+    Made only once every statement has succeeded, so a refused checkout leaves no
+    object behind for rows that were rolled back.
+    """
+    order = _as_written(Order, rows.order)
+    set_committed_value(order, "items", [_as_written(OrderItem, item) for item in rows.items])
+    set_committed_value(order, "events", [_as_written(OrderEvent, rows.event)])
+    set_committed_value(order, "outbox_messages", [_as_written(OutboxMessage, rows.message)])
+    return order
+
+
+def _as_written(model, row: dict):
+    """The ORM object of a row this transaction inserted, attached to the session as loaded."""
+    instance = model(**row)
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
+
+
+def _commit_keeping(order: Order) -> None:
+    """Commit; the new order (lines, event, email) stays loaded as written, the rest expires.
+
+    Nothing in the order is computed by the database but its ids, which the inserts
+    returned, so reloading it to show it would only cost queries.
+    """
+    session = db.session()
+    kept = {order, *order.items, *order.events, *order.outbox_messages}
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    except BaseException:
+        for instance in kept:  # never written: an id may be handed out again (SQLite)
+            session.expunge(instance)
+        raise
+    finally:
+        session.expire_on_commit = True
+    for instance in list(session.identity_map.values()):
+        if instance not in kept:
+            session.expire(instance)
+
+
+def _lock_cart(user_id: int, now) -> int:
     """Lock the cart row; a second checkout of the same cart waits here, then sees it empty."""
-    cart_id = db.session.scalar(
-        update(Cart).where(Cart.user_id == user_id).values(updated_at=utcnow()).returning(Cart.id)
-    )
+    cart_id = db.session.connection().scalar(LOCK_CART, {"shopper_id": user_id, "now": now})
     if cart_id is None:
         raise EmptyCart()
     return cart_id
@@ -196,11 +307,13 @@ def _short_line(line: CartLine, available: int) -> ShortLine:
     return ShortLine(line.product_id, line.sku, line.name, line.quantity, available)
 
 
-def _shoppers_address(user_id: int, address_id: int) -> Address:
-    address = db.session.scalar(select(Address).where(Address.id == address_id, Address.user_id == user_id))
+def _shipping_address(user_id: int, address_id: int) -> dict:
+    """The shopper's address as copied onto the order (ship_* columns); AddressNotYours otherwise."""
+    row = db.session.connection().execute(SHIPPING_ADDRESS, {"address_id": address_id, "user_id": user_id})
+    address = row.mappings().first()
     if address is None:
         raise AddressNotYours()
-    return address
+    return {f"ship_{field}": value or "" for field, value in address.items()}
 
 
 def _usable_coupon(code: str, subtotal, user_id: int) -> Coupon:
@@ -248,14 +361,10 @@ def _take_stock(lines: list[CartLine]) -> None:
     wanted_by_id = {line.product_id: line.quantity for line in lines}
     product_ids = sorted(wanted_by_id)
     wanted = case(wanted_by_id, value=Product.id)
-    db.session.execute(
-        select(Product.id)
-        .where(Product.id.in_(product_ids))
-        .order_by(Product.id)
-        .with_for_update(key_share=True)
-    )
+    connection = db.session.connection()
+    connection.execute(LOCK_PRODUCTS, {"product_ids": product_ids})
     taken = set(
-        db.session.scalars(
+        connection.scalars(
             update(Product)
             .where(Product.id.in_(product_ids), Product.is_active, Product.stock >= wanted)
             .values(stock=Product.stock - wanted)
@@ -280,16 +389,7 @@ def _raise_shortage(lines: list[CartLine]) -> None:
 
 def _use_coupon(coupon: Coupon) -> None:
     """Count one use, guarded so that concurrency never passes the usage limit."""
-    used = db.session.execute(
-        update(Coupon)
-        .where(
-            Coupon.id == coupon.id,
-            Coupon.is_active,
-            (Coupon.usage_limit.is_(None)) | (Coupon.used_count < Coupon.usage_limit),
-        )
-        .values(used_count=Coupon.used_count + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    used = db.session.connection().execute(USE_COUPON, {"coupon_id": coupon.id}).rowcount
     if used != 1:
         raise CouponUnusable("used_up", "This coupon has been used up.")
 

@@ -5,10 +5,10 @@ the token, kept on `g` for this request only.
 """
 
 from flask import current_app, g, request
+from sqlalchemy import Row
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.api.errors import ApiError
-from app.models import ApiToken
 from app.services.api_tokens import verify_token
 
 
@@ -36,7 +36,8 @@ def guard_request() -> None:
     g.api_token = token
 
 
-def current_token() -> ApiToken:
+def current_token() -> Row:
+    """The caller's token as (id, user_id)."""
     return g.api_token
 
 
