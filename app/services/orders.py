@@ -23,8 +23,9 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
-from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy import Integer, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -358,21 +359,28 @@ def _take_stock(lines: list[CartLine]) -> None:
     FOR KEY SHARE on these rows (their foreign key); plain FOR UPDATE conflicts with
     that, and two checkouts of one product would deadlock on each other's lines.
     """
-    wanted_by_id = {line.product_id: line.quantity for line in lines}
-    product_ids = sorted(wanted_by_id)
-    wanted = case(wanted_by_id, value=Product.id)
     connection = db.session.connection()
-    connection.execute(LOCK_PRODUCTS, {"product_ids": product_ids})
-    taken = set(
-        connection.scalars(
-            update(Product)
-            .where(Product.id.in_(product_ids), Product.is_active, Product.stock >= wanted)
-            .values(stock=Product.stock - wanted)
-            .returning(Product.id)
-        )
-    )
-    if len(taken) < len(wanted_by_id):
+    connection.execute(LOCK_PRODUCTS, {"product_ids": sorted(line.product_id for line in lines)})
+    wanted = {f"product_{i}": line.product_id for i, line in enumerate(lines)}
+    wanted |= {f"quantity_{i}": line.quantity for i, line in enumerate(lines)}
+    taken = set(connection.scalars(_take_stock_statement(len(lines)), wanted))
+    if len(taken) < len(lines):
         _raise_shortage([line for line in lines if line.product_id not in taken])
+
+
+@lru_cache(maxsize=64)
+def _take_stock_statement(line_count: int):
+    """The guarded UPDATE for a cart of `line_count` lines, built once per cart size."""
+    ids = [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
+    wanted = case(
+        *((Product.id == ids[i], bindparam(f"quantity_{i}", type_=Integer)) for i in range(line_count))
+    )
+    return (
+        update(Product)
+        .where(Product.id.in_(ids), Product.is_active, Product.stock >= wanted)
+        .values(stock=Product.stock - wanted)
+        .returning(Product.id)
+    )
 
 
 def _raise_shortage(lines: list[CartLine]) -> None:
