@@ -28,6 +28,12 @@ def deliver_outbox_message(self, message_id: int) -> None:
 
 
 @shared_task(ignore_result=True)
+def queue_outbox_deliveries(message_ids: list[int]) -> None:
+    """Fan a batch handed over by a web process out into one delivery task per email."""
+    outbox.queue_delivery(message_ids)
+
+
+@shared_task(ignore_result=True)
 def relay_outbox() -> int:
     """Periodic (beat): queue every email still owed, e.g. after a broker outage."""
     return outbox.relay_pending()

@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import OrderEvent, OutboxMessage
 from app.models.orders import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
 from app.models.types import utcnow
+from app.services.outbox_publisher import OutboxPublisher
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,25 @@ def relay_grace() -> timedelta:
 
 
 def dispatch_pending(messages: list[OutboxMessage]) -> None:
-    """After commit: queue delivery of each message; a broker outage is only logged."""
-    queue_delivery([message.id for message in messages])
+    """After commit: have each message delivered; never fails the caller (the relay catches up).
+
+    With a broker the ids go to the process's publisher and the request returns at
+    once (outbox_publisher.py); with none, the delivery runs here and now.
+    """
+    message_ids = [message.id for message in messages]
+    if current_app.extensions["celery"].conf.task_always_eager:
+        queue_delivery(message_ids)
+    else:
+        _publisher().submit(message_ids)
+
+
+def _publisher() -> OutboxPublisher:
+    celery = current_app.extensions["celery"]
+
+    def publish(message_ids: list[int]) -> None:
+        celery.send_task("app.tasks.queue_outbox_deliveries", args=(message_ids,))
+
+    return current_app.extensions.setdefault("outbox_publisher", OutboxPublisher(publish))
 
 
 def queue_delivery(message_ids: list[int]) -> None:

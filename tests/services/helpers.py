@@ -56,13 +56,16 @@ def snapshot() -> dict:
 
 @contextmanager
 def celery_not_eager(app):
-    """.delay() only publishes to an in-memory broker; no task runs."""
+    """Tasks are only published, to an in-memory broker; none runs."""
     conf = app.extensions["celery"].conf
     saved = conf.task_always_eager, conf.broker_url
     conf.task_always_eager, conf.broker_url = False, "memory://"
     try:
         yield
     finally:
+        publisher = app.extensions.get("outbox_publisher")
+        if publisher is not None:
+            publisher.flush()  # publish what it holds while the broker is still the memory one
         conf.task_always_eager, conf.broker_url = saved
 
 
