@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, case, func, insert, select, update
+from sqlalchemy import Integer, bindparam, case, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -261,8 +261,13 @@ def _loaded_order(rows: OrderRows) -> Order:
 
 
 def _as_written(model, row: dict):
-    """The ORM object of a row this transaction inserted, attached to the session as loaded."""
-    instance = model(**row)
+    """The ORM object of a row this transaction inserted, attached to the session as loaded.
+
+    Made as the ORM makes an object it loads (no constructor, the values set as loaded
+    rather than as changes to flush): half the cost of `model(**row)` on the checkout.
+    """
+    instance = inspect(model).class_manager.new_instance()
+    instance.__dict__.update(row)
     make_transient_to_detached(instance)
     db.session.add(instance)
     return instance
