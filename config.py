@@ -71,6 +71,10 @@ class Config:
     REMEMBER_COOKIE_SECURE = STORE_ENV == "production"
 
     PRODUCTS_PER_PAGE = 12
+    # How long each web process keeps the product list as anonymous visitors see it
+    # (app/blueprints/shop/page_cache.py): a product selling out shows that much late at
+    # most; admin changes clear it at once in the process that made them. 0 turns it off.
+    CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "5"))
     ORDERS_PER_PAGE = 20
 
 

@@ -1,16 +1,31 @@
 """The catalog pages: product list with search, and one product (SPEC section 6)."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from app.blueprints.cart.forms import AddToCartForm
+from app.blueprints.shop.page_cache import (
+    init_page_cache,
+    page_cache,
+    rendered_for_nobody,
+    visitor_has_session,
+)
 from app.services import catalog
 from app.services.errors import NotFound
 
 bp = Blueprint("shop", __name__)
+bp.record_once(lambda state: init_page_cache(state.app))
 
 
 @bp.get("/")
 def index():
+    response = make_response(_product_list_page())
+    # The page differs with the cookie sent (logged in or not), cached or not.
+    response.vary.add("Cookie")
+    return response
+
+
+@page_cache.cached(query_string=True, unless=visitor_has_session, response_filter=rendered_for_nobody)
+def _product_list_page() -> str:
     query = request.args.get("q", "").strip()
     page = request.args.get("page", 1, type=int)
     products = catalog.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])

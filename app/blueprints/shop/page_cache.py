@@ -1,0 +1,70 @@
+"""The product list as anonymous visitors see it, kept for a few seconds in each web process.
+
+A visitor who sends neither a session nor a remember-me cookie sees what every such visitor
+sees: no user, no cart, no flashed message, and no CSRF token (base.html only asks for one
+for a logged-in user). Only their pages are stored and served from here, keyed by path and
+query string, for CATALOG_PAGE_CACHE_SECONDS. Anyone with a session always gets a fresh page.
+
+A product selling out through checkouts therefore shows at most that many seconds late. A
+commit that adds or changes a product or a stock adjustment through the ORM (admin saves,
+activation, stock changes, CSV import) clears the cache of the process that made it; the
+other web processes catch up when their copies expire.
+"""
+
+from itertools import chain
+
+from flask import Flask, current_app, has_app_context, request, session
+from flask_caching import Cache
+from flask_login.config import COOKIE_NAME as DEFAULT_REMEMBER_COOKIE_NAME
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import Product, StockAdjustment
+
+page_cache = Cache()
+
+
+def init_page_cache(app: Flask) -> None:
+    """One in-memory cache per app (each web process has its own)."""
+    page_cache.init_app(
+        app,
+        config={
+            "CACHE_TYPE": "SimpleCache",
+            "CACHE_DEFAULT_TIMEOUT": max(app.config["CATALOG_PAGE_CACHE_SECONDS"], 0),
+            "CACHE_THRESHOLD": 500,  # distinct searches and pages kept; the oldest go first
+        },
+    )
+
+
+def visitor_has_session() -> bool:
+    """True when this request may not use the cache: the visitor has a session, or it is off."""
+    config = current_app.config
+    if config["CATALOG_PAGE_CACHE_SECONDS"] <= 0:
+        return True  # a timeout of 0 would mean "forever" to the cache
+    remember_cookie = config.get("REMEMBER_COOKIE_NAME", DEFAULT_REMEMBER_COOKIE_NAME)
+    return config["SESSION_COOKIE_NAME"] in request.cookies or remember_cookie in request.cookies
+
+
+def rendered_for_nobody(_page) -> bool:
+    """Store a page only if rendering it left the session empty (no flash, user or token)."""
+    return not session.modified and not session
+
+
+def _note_catalog_change(db_session, _flush_context) -> None:
+    changed = chain(db_session.new, db_session.dirty, db_session.deleted)
+    if any(isinstance(row, Product | StockAdjustment) for row in changed):
+        db_session.info["catalog_changed"] = True
+
+
+def _forget_pages_after_catalog_change(db_session) -> None:
+    if not db_session.info.pop("catalog_changed", False):
+        return
+    if has_app_context() and page_cache in current_app.extensions.get("cache", {}):
+        page_cache.clear()
+
+
+# Listened for on the session rather than called from each service, so no way of changing the
+# catalog through the app can forget it. Checkouts take stock with a plain UPDATE and
+# add no such row: they do not clear the cache, which would defeat it during a sale.
+event.listen(db.session, "after_flush", _note_catalog_change)
+event.listen(db.session, "after_commit", _forget_pages_after_catalog_change)
