@@ -7,8 +7,8 @@ query string, for CATALOG_PAGE_CACHE_SECONDS. Anyone with a session always gets 
 
 A product selling out through checkouts therefore shows at most that many seconds late. A
 commit that adds or changes a product or a stock adjustment through the ORM (admin saves,
-activation, stock changes, CSV import) clears the cache of the process that made it; the
-other web processes catch up when their copies expire.
+activation, stock changes) clears the cache of the process that made it; the other web
+processes, and a `products import` run from the command line, catch up within the timeout.
 """
 
 from itertools import chain
