@@ -166,7 +166,7 @@ def _queue_confirmation(order: Order) -> None:
     """After the commit: hand the order's email to the broker, holding no connection meanwhile.
 
     With no broker the delivery runs right here, in its own session on a second pooled
-    connection. The messages stayed loaded through the commit (_commit_keeping), so
+    connection. The messages were made from the rows written (_as_written), so
     reading them starts no transaction here: were this session in one, concurrent
     checkouts could each hold one connection while waiting for another until the pool
     times out (and, on PostgreSQL, sit idle in a transaction during the send).
@@ -206,14 +206,14 @@ def _create_order(user_id, address_id, coupon_code, idempotency_key, request_has
         "created_at": now,
         "updated_at": now,
     }
-    rows = _insert_order(order_row, lines, idempotency_key, request_hash)
+    order = _as_written(_insert_order(order_row, lines, idempotency_key, request_hash))
     clear_cart(cart_id)
 
     _take_stock(lines)
     if coupon is not None:
         _use_coupon(coupon)
-    order = _loaded_order(rows)
-    _commit_keeping(order)
+    db.session.commit()
+    _keep_loaded(order)
     return order
 
 
@@ -247,52 +247,35 @@ def _insert_order(order_row: dict, lines: list[CartLine], idempotency_key, reque
     return OrderRows({**order_row, "id": order_id}, items, event, message)
 
 
-def _loaded_order(rows: OrderRows) -> Order:
-    """The new order as ORM objects in the session, made from the rows written: no query.
+def _as_written(rows: OrderRows) -> Order:
+    """The new order as ORM objects made from the rows written: showing it reads nothing.
 
-    Made only once every statement has succeeded, so a refused checkout leaves no
-    object behind for rows that were rolled back.
+    Made before the products are locked, so the locks are held only for the stock
+    and coupon updates and the commit; they join the session after the commit
+    (_keep_loaded), so a refused checkout leaves nothing behind.
     """
-    order = _as_written(Order, rows.order)
-    set_committed_value(order, "items", [_as_written(OrderItem, item) for item in rows.items])
-    set_committed_value(order, "events", [_as_written(OrderEvent, rows.event)])
-    set_committed_value(order, "outbox_messages", [_as_written(OutboxMessage, rows.message)])
+    order = _row_object(Order, rows.order)
+    set_committed_value(order, "items", [_row_object(OrderItem, item) for item in rows.items])
+    set_committed_value(order, "events", [_row_object(OrderEvent, rows.event)])
+    set_committed_value(order, "outbox_messages", [_row_object(OutboxMessage, rows.message)])
     return order
 
 
-def _as_written(model, row: dict):
-    """The ORM object of a row this transaction inserted, attached to the session as loaded.
-
-    Made as the ORM makes an object it loads (no constructor, the values set as loaded
-    rather than as changes to flush): half the cost of `model(**row)` on the checkout.
-    """
+def _row_object(model, row: dict):
+    """An ORM object as the ORM makes one it loads: no constructor, the values as loaded."""
     instance = inspect(model).class_manager.new_instance()
     instance.__dict__.update(row)
     make_transient_to_detached(instance)
-    db.session.add(instance)
     return instance
 
 
-def _commit_keeping(order: Order) -> None:
-    """Commit; the new order (lines, event, email) stays loaded as written, the rest expires.
+def _keep_loaded(order: Order) -> None:
+    """Attach the committed order, its lines, event and email to the session, as loaded.
 
-    Nothing in the order is computed by the database but its ids, which the inserts
-    returned, so reloading it to show it would only cost queries.
+    Nothing in them is computed by the database but the ids the inserts returned,
+    so reloading them to show the order would only cost queries.
     """
-    session = db.session()
-    kept = {order, *order.items, *order.events, *order.outbox_messages}
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    except BaseException:
-        for instance in kept:  # never written: an id may be handed out again (SQLite)
-            session.expunge(instance)
-        raise
-    finally:
-        session.expire_on_commit = True
-    for instance in list(session.identity_map.values()):
-        if instance not in kept:
-            session.expire(instance)
+    db.session.add(order)  # its lines, event and email follow (save-update cascade)
 
 
 def _lock_cart(user_id: int, now) -> int:
