@@ -1,6 +1,5 @@
 """Managing the catalog: products and their stock, as admins do it."""
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -11,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Product, StockAdjustment, User
 from app.models.types import utcnow
-from app.services.catalog import get_product
+from app.services.catalog import get_product, slugify
 from app.services.errors import NotFound, ValidationFailed
 from app.services.transactions import run_with_retries
 
@@ -174,11 +173,6 @@ def _checked_fields(product_id, name, sku, slug, description, price, is_active) 
     if errors:
         raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
     return ProductFields(name, sku, slug, description, amount, bool(is_active))
-
-
-def slugify(text: str) -> str:
-    """Lower-case letters and digits joined by single hyphens."""
-    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")
 
 
 def _price(value) -> Decimal | None:

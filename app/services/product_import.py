@@ -2,7 +2,6 @@
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -12,6 +11,7 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Product, StockAdjustment
+from app.services.catalog import slugify
 from app.services.errors import ValidationFailed
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
@@ -105,7 +105,9 @@ def read_product_rows(source: Iterable[str]) -> list[ProductRow]:
 
 def unique_slug(name: str, taken: set[str] | None = None) -> str:
     """A URL slug from the name, made unique against the database and `taken` by appending -2, -3, ..."""
-    base = slugify(name)
+    # Room is left for a "-NN" suffix inside the column; a name with no letters or digits
+    # still gets a slug, since an import names no slug of its own.
+    base = slugify(name)[: MAX_SLUG_LENGTH - 10].rstrip("-") or "product"
     taken = taken or set()
     existing = set(
         db.session.scalars(
@@ -118,14 +120,6 @@ def unique_slug(name: str, taken: set[str] | None = None) -> str:
         suffix = f"-{number}"
         candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
     return candidate
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII words joined by hyphens: "Café Crème 250g" -> "cafe-creme-250g"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    # Leave room for a "-NN" suffix inside the column's length.
-    return slug[: MAX_SLUG_LENGTH - 10].rstrip("-") or "product"
 
 
 def _check_header(header: list[str]) -> dict[str, int]:

@@ -104,6 +104,22 @@ def test_a_duplicate_slug_is_refused_with_a_clear_error(admin_client, product):
     assert product_row("TEA-GREEN") is None
 
 
+def test_a_name_with_accents_gets_the_same_slug_as_an_import_would_give_it(admin_client):
+    response = admin_client.post("/admin/products/new", data={**NEW, "name": "Café Crème 250g"})
+
+    assert response.status_code == 303
+    assert product_row("TEA-GREEN").slug == "cafe-creme-250g"
+
+
+@pytest.mark.parametrize("slug", ["---", "✓✓"])
+def test_a_slug_with_no_letters_or_digits_is_refused(admin_client, slug):
+    response = admin_client.post("/admin/products/new", data={**NEW, "slug": slug})
+
+    assert response.status_code == 400
+    assert "A slug needs letters or digits." in response.get_data(as_text=True)
+    assert product_row("TEA-GREEN") is None
+
+
 @pytest.mark.parametrize("price", ["-1", "1.999", "abc", ""])
 def test_a_bad_price_is_refused(admin_client, price):
     response = admin_client.post("/admin/products/new", data={**NEW, "price": price})
