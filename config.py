@@ -62,6 +62,11 @@ class Config:
     API_TOKEN_ADDRESS_RATE_LIMIT = os.environ.get("API_TOKEN_ADDRESS_RATE_LIMIT", "30/minute")
     API_ORDER_RATE_LIMIT = os.environ.get("API_ORDER_RATE_LIMIT", "30/minute")
     MAX_CONTENT_LENGTH = 64 * 1024
+    # How many proxies (load balancer, TLS terminator) stand in front of the web processes.
+    # Their X-Forwarded-For and X-Forwarded-Proto are believed (werkzeug's ProxyFix), so the
+    # rate limits count per visitor, not per proxy. 0: visitors reach gunicorn directly, and
+    # those headers, which anyone can send, are ignored.
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -83,9 +88,20 @@ class ConfigError(RuntimeError):
 
 
 def check_config(config: dict) -> None:
-    """Refuse to start in production without a secret key."""
+    """Refuse to start in production without a secret key, or with a bad proxy count."""
+    config["TRUSTED_PROXIES"] = _proxy_count(config.get("TRUSTED_PROXIES", 0))
     if config["STORE_ENV"] == "production" and not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set when STORE_ENV=production")
     if not config.get("SECRET_KEY"):
         # Development only: a fixed key keeps sessions across restarts of the dev server.
         config["SECRET_KEY"] = "dev-only-not-secret"
+
+
+def _proxy_count(value) -> int:
+    try:
+        count = int(str(value).strip())
+    except ValueError:
+        count = -1
+    if not 0 <= count <= 5:
+        raise ConfigError(f"TRUSTED_PROXIES must be a whole number from 0 to 5, not {value!r}")
+    return count

@@ -7,13 +7,15 @@
   the session and remember-me cookies are Secure; they are always HttpOnly and
   SameSite=Lax.
 - Logging in is rate limited per client address (LOGIN_RATE_LIMIT, e.g.
-  "10/minute", from the config or the environment).
+  "10/minute", from the config or the environment); behind a load balancer,
+  TRUSTED_PROXIES says how many X-Forwarded-For entries to believe.
 """
 
 import os
 
 from flask import Flask, current_app, request
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import limiter
 
@@ -54,6 +56,11 @@ login_rate_limit = limiter.limit(
 def init_security(app: Flask) -> None:
     """Install the site's security headers and protections."""
     production = app.config.get("STORE_ENV") == "production"
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        # The visitor's address and scheme as the proxies in front saw them: without this,
+        # every visitor has the proxy's address and shares one login rate limit.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.config.setdefault("LOGIN_RATE_LIMIT", os.environ.get("LOGIN_RATE_LIMIT", "10/minute"))
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
