@@ -49,12 +49,17 @@ def dispatch_pending(messages: list[OutboxMessage]) -> None:
 
 
 def _publisher() -> OutboxPublisher:
-    celery = current_app.extensions["celery"]
+    """The app's publisher, made on first use (a web process that takes no order has none)."""
+    publisher = current_app.extensions.get("outbox_publisher")
+    if publisher is None:
+        celery = current_app.extensions["celery"]
 
-    def publish(message_ids: list[int]) -> None:
-        celery.send_task("app.tasks.queue_outbox_deliveries", args=(message_ids,))
+        def publish(message_ids: list[int]) -> None:
+            celery.send_task("app.tasks.queue_outbox_deliveries", args=(message_ids,))
 
-    return current_app.extensions.setdefault("outbox_publisher", OutboxPublisher(publish))
+        # setdefault: two first requests at once still share one publisher.
+        publisher = current_app.extensions.setdefault("outbox_publisher", OutboxPublisher(publish))
+    return publisher
 
 
 def queue_delivery(message_ids: list[int]) -> None:
