@@ -171,10 +171,7 @@ def _queue_confirmation(order: Order) -> None:
     checkouts could each hold one connection while waiting for another until the pool
     times out (and, on PostgreSQL, sit idle in a transaction during the send).
     """
-    messages = order.outbox_messages
-    outbox.dispatch_pending(messages)
-    for message in messages:
-        db.session.expire(message)  # a delivery run here changed the row in its own session
+    outbox.dispatch_pending(order.outbox_messages)
 
 
 def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:

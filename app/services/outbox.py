@@ -44,6 +44,8 @@ def dispatch_pending(messages: list[OutboxMessage]) -> None:
     message_ids = [message.id for message in messages]
     if current_app.extensions["celery"].conf.task_always_eager:
         queue_delivery(message_ids)
+        for message in messages:
+            db.session.expire(message)  # the delivery changed the row in its own session
     else:
         _publisher().submit(message_ids)
 

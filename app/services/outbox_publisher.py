@@ -38,6 +38,7 @@ class OutboxPublisher:
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        atexit.register(self.flush)  # a stopping process publishes what it holds (a no-op if idle)
 
     def submit(self, message_ids: list[int]) -> None:
         """Hand ids over for publishing; returns at once."""
@@ -63,7 +64,6 @@ class OutboxPublisher:
                 self._pid = os.getpid()
                 self._thread = threading.Thread(target=self._run, name="outbox-publisher", daemon=True)
                 self._thread.start()
-                atexit.register(self.flush)
 
     def _run(self) -> None:
         inbox = self._queue

@@ -36,8 +36,8 @@ def init_page_cache(app: Flask) -> None:
     )
 
 
-def visitor_has_session() -> bool:
-    """True when this request may not use the cache: the visitor has a session, or it is off."""
+def renders_afresh() -> bool:
+    """True when this request may not use the cache: it is off, or the visitor has a session."""
     config = current_app.config
     if config["CATALOG_PAGE_CACHE_SECONDS"] <= 0:
         return True  # a timeout of 0 would mean "forever" to the cache

@@ -7,7 +7,7 @@ from app.blueprints.shop.page_cache import (
     init_page_cache,
     page_cache,
     rendered_for_nobody,
-    visitor_has_session,
+    renders_afresh,
 )
 from app.services import catalog
 from app.services.errors import NotFound
@@ -24,7 +24,7 @@ def index():
     return response
 
 
-@page_cache.cached(query_string=True, unless=visitor_has_session, response_filter=rendered_for_nobody)
+@page_cache.cached(query_string=True, unless=renders_afresh, response_filter=rendered_for_nobody)
 def _product_list_page() -> str:
     query = request.args.get("q", "").strip()
     page = request.args.get("page", 1, type=int)
