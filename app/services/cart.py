@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -71,9 +71,9 @@ CART_LINES = (
 CLEAR_CART = delete(CartItem).where(CartItem.cart_id == bindparam("cart_id"))
 
 
-def cart_lines(user_id: int) -> list[CartLine]:
+def cart_lines(user_id: int, connection: Connection | None = None) -> list[CartLine]:
     """The cart's lines with their products' current data, in the order added (one query)."""
-    rows = db.session.connection().execute(CART_LINES, {"user_id": user_id})
+    rows = (connection or db.session.connection()).execute(CART_LINES, {"user_id": user_id})
     return [CartLine(*row) for row in rows]
 
 
@@ -134,9 +134,9 @@ def remove_from_cart(user_id: int, product_id: int) -> None:
     db.session.commit()
 
 
-def clear_cart(cart_id: int) -> None:
+def clear_cart(cart_id: int, connection: Connection) -> None:
     """Empty the cart, in the caller's transaction (placing an order does)."""
-    db.session.connection().execute(CLEAR_CART, {"cart_id": cart_id})
+    connection.execute(CLEAR_CART, {"cart_id": cart_id})
 
 
 def _cart_item(user_id: int, product_id: int) -> CartItem:

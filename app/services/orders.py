@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, bindparam, case, func, insert, inspect, select, update
+from sqlalchemy import Connection, Integer, bindparam, case, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -85,12 +85,6 @@ INSERT_EVENT = insert(OrderEvent).returning(OrderEvent.id)
 INSERT_MESSAGE = insert(OutboxMessage).returning(OutboxMessage.id)
 # A cart holds a product once, so the product id tells which line got which id.
 INSERT_ITEMS = insert(OrderItem).returning(OrderItem.product_id, OrderItem.id)
-LOCK_PRODUCTS = (
-    select(Product.id)
-    .where(Product.id.in_(bindparam("product_ids", expanding=True)))
-    .order_by(Product.id)
-    .with_for_update(key_share=True)
-)
 USE_COUPON = (
     update(Coupon)
     .where(
@@ -177,12 +171,13 @@ def _queue_confirmation(order: Order) -> None:
 def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:
     rules = PricingRules.from_config()
     now = utcnow()
-    cart_id = _lock_cart(user_id, now)
-    lines = cart_lines(user_id)
+    connection = db.session.connection()  # one for the whole checkout: each lookup has a cost
+    cart_id = _lock_cart(connection, user_id, now)
+    lines = cart_lines(user_id, connection)
     if not lines:
         raise EmptyCart()
     _refuse_short_lines(lines)
-    shipping_address = _shipping_address(user_id, address_id)
+    shipping_address = _shipping_address(connection, user_id, address_id)
     subtotal = sum(line.line_total for line in lines)
     coupon = _usable_coupon(coupon_code, subtotal, user_id) if coupon_code else None
     totals = compute_totals(subtotal, coupon, rules)
@@ -203,12 +198,12 @@ def _create_order(user_id, address_id, coupon_code, idempotency_key, request_has
         "created_at": now,
         "updated_at": now,
     }
-    order = _as_written(_insert_order(order_row, lines, idempotency_key, request_hash))
-    clear_cart(cart_id)
+    order = _as_written(_insert_order(connection, order_row, lines, idempotency_key, request_hash))
+    clear_cart(cart_id, connection)
 
-    _take_stock(lines)
+    _take_stock(connection, lines)
     if coupon is not None:
-        _use_coupon(coupon)
+        _use_coupon(connection, coupon)
     db.session.commit()
     _keep_loaded(order)
     return order
@@ -224,9 +219,10 @@ class OrderRows:
     message: dict
 
 
-def _insert_order(order_row: dict, lines: list[CartLine], idempotency_key, request_hash) -> OrderRows:
+def _insert_order(
+    connection: Connection, order_row: dict, lines: list[CartLine], idempotency_key, request_hash
+) -> OrderRows:
     """Insert the order, its idempotency key, event, outbox message and lines: one INSERT each."""
-    connection = db.session.connection()
     order_id = connection.scalar(INSERT_ORDER, order_row)
     user_id, now = order_row["user_id"], order_row["created_at"]
     if idempotency_key is not None:
@@ -275,9 +271,9 @@ def _keep_loaded(order: Order) -> None:
     db.session.add(order)  # its lines, event and email follow (save-update cascade)
 
 
-def _lock_cart(user_id: int, now) -> int:
+def _lock_cart(connection: Connection, user_id: int, now) -> int:
     """Lock the cart row; a second checkout of the same cart waits here, then sees it empty."""
-    cart_id = db.session.connection().scalar(LOCK_CART, {"shopper_id": user_id, "now": now})
+    cart_id = connection.scalar(LOCK_CART, {"shopper_id": user_id, "now": now})
     if cart_id is None:
         raise EmptyCart()
     return cart_id
@@ -293,9 +289,9 @@ def _short_line(line: CartLine, available: int) -> ShortLine:
     return ShortLine(line.product_id, line.sku, line.name, line.quantity, available)
 
 
-def _shipping_address(user_id: int, address_id: int) -> dict:
+def _shipping_address(connection: Connection, user_id: int, address_id: int) -> dict:
     """The shopper's address as copied onto the order (ship_* columns); AddressNotYours otherwise."""
-    row = db.session.connection().execute(SHIPPING_ADDRESS, {"address_id": address_id, "user_id": user_id})
+    row = connection.execute(SHIPPING_ADDRESS, {"address_id": address_id, "user_id": user_id})
     address = row.mappings().first()
     if address is None:
         raise AddressNotYours()
@@ -329,7 +325,7 @@ def _order_item(line: CartLine, order_id: int) -> dict:
     }
 
 
-def _take_stock(lines: list[CartLine]) -> None:
+def _take_stock(connection: Connection, lines: list[CartLine]) -> None:
     """Decrement every line's stock in one guarded UPDATE, or raise InsufficientStock.
 
     First the rows are locked in product-id order, so checkouts holding the same
@@ -344,13 +340,23 @@ def _take_stock(lines: list[CartLine]) -> None:
     FOR KEY SHARE on these rows (their foreign key); plain FOR UPDATE conflicts with
     that, and two checkouts of one product would deadlock on each other's lines.
     """
-    connection = db.session.connection()
-    connection.execute(LOCK_PRODUCTS, {"product_ids": sorted(line.product_id for line in lines)})
     wanted = {f"product_{i}": line.product_id for i, line in enumerate(lines)}
+    connection.execute(_lock_products_statement(len(lines)), wanted)
     wanted |= {f"quantity_{i}": line.quantity for i, line in enumerate(lines)}
     taken = set(connection.scalars(_take_stock_statement(len(lines)), wanted))
     if len(taken) < len(lines):
         _raise_shortage([line for line in lines if line.product_id not in taken])
+
+
+@lru_cache(maxsize=64)
+def _lock_products_statement(line_count: int):
+    """Lock a cart's `line_count` products in id order, built once per cart size.
+
+    Its own bound values, not an expanding IN list: that one is rendered anew at
+    every execution.
+    """
+    ids = [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
+    return select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True)
 
 
 @lru_cache(maxsize=64)
@@ -380,9 +386,9 @@ def _raise_shortage(lines: list[CartLine]) -> None:
     raise InsufficientStock([_short_line(line, available.get(line.product_id, 0)) for line in lines])
 
 
-def _use_coupon(coupon: Coupon) -> None:
+def _use_coupon(connection: Connection, coupon: Coupon) -> None:
     """Count one use, guarded so that concurrency never passes the usage limit."""
-    used = db.session.connection().execute(USE_COUPON, {"coupon_id": coupon.id}).rowcount
+    used = connection.execute(USE_COUPON, {"coupon_id": coupon.id}).rowcount
     if used != 1:
         raise CouponUnusable("used_up", "This coupon has been used up.")
 
