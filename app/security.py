@@ -72,7 +72,7 @@ def init_security(app: Flask) -> None:
 
     # Registered before Talisman's own hook, so it runs after it (Flask runs
     # after_request hooks in reverse order) and has the last word on the docs page.
-    app.after_request(_relax_policy_for_api_docs)
+    app.after_request(_relax_policy_for_api_docs(app))
     # One Talisman per app: it keeps its options on itself, and tests build many apps.
     app.extensions["talisman"] = Talisman(
         app,
@@ -105,8 +105,14 @@ def _api_docs_path(app: Flask) -> str | None:
     return "/" + "/".join(part.strip("/") for part in (prefix, page) if part.strip("/"))
 
 
-def _relax_policy_for_api_docs(response):
-    docs_path = _api_docs_path(current_app)
-    if docs_path and request.path.rstrip("/") == docs_path.rstrip("/"):
-        response.headers["Content-Security-Policy"] = API_DOCS_CONTENT_SECURITY_POLICY
-    return response
+def _relax_policy_for_api_docs(app: Flask):
+    """The hook that gives the API docs page its looser policy; the page's path is found once."""
+    docs_path = _api_docs_path(app)
+    page = docs_path.rstrip("/") if docs_path else None
+
+    def relax_policy(response):
+        if page and request.path.rstrip("/") == page:
+            response.headers["Content-Security-Policy"] = API_DOCS_CONTENT_SECURITY_POLICY
+        return response
+
+    return relax_policy

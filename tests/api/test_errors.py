@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.blueprints.api import routes
 from app.extensions import db
 from app.models import CartItem
-from tests.api.conftest import error_of
+from tests.api.conftest import ApiClient, error_of
 
 
 def test_malformed_json_is_a_validation_error_on_the_body(api, product):
@@ -147,3 +147,14 @@ def test_api_responses_set_no_cookie(api, product):
     ]
 
     assert [r.headers.get("Set-Cookie") for r in responses] == [None] * 4
+
+
+def test_an_api_request_leaves_the_browser_session_alone(client, auth, shopper, token):
+    auth.login()
+
+    response = ApiClient(client, token).get("/api/v1/cart/")
+
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.vary  # the answer does not depend on the session cookie
+    assert client.get("/account/orders").status_code == 200  # still logged in on the site

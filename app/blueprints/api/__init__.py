@@ -6,6 +6,7 @@ marshmallow schemas that validate requests, and serves Swagger UI at
 """
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import Api
 
 from app.blueprints.api.converters import register_converters
@@ -46,6 +47,22 @@ class StorefrontApi(Api):
         return http_error_response(error)
 
 
+class NoSessionForApi(SecureCookieSessionInterface):
+    """The shop's cookie session, except for API requests: a bearer token names their caller.
+
+    An API request gets Flask's null session, so it never reads, signs or sets the
+    cookie, and code that tried to write it would fail loudly.
+    """
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.rstrip("/") + "/"
+
+    def open_session(self, app, request):
+        if request.path.startswith(self.prefix):
+            return None  # Flask answers with its null session
+        return super().open_session(app, request)
+
+
 def init_api(app: Flask) -> None:
     """Register the API under /api/v1, with its OpenAPI document and docs page."""
     from app.blueprints.api.routes import bp
@@ -65,3 +82,4 @@ def init_api(app: Flask) -> None:
     register_converters(app, api)
     api.register_blueprint(bp)
     csrf.exempt(bp)
+    app.session_interface = NoSessionForApi(bp.url_prefix)

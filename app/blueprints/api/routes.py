@@ -31,6 +31,13 @@ from app.services.errors import ShopError
 class ApiBlueprint(Blueprint):
     ARGUMENTS_PARSER = ApiParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        """flask-smorest's, with a schema class made into its instance once, here.
+
+        Given a class, webargs makes an instance of it at every request.
+        """
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="JSON API v1 for the companion app.")
 bp.before_request(guard_request)
