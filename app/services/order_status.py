@@ -1,13 +1,14 @@
 """Moving an order between statuses (SPEC section 4), cancelling included."""
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Coupon, Order, OrderEvent, OrderItem, OutboxMessage, Product
+from app.models import Coupon, Order, OrderEvent, OutboxMessage
 from app.models.orders import CANCELLED, PAID, PENDING, STATUSES, TRANSITIONS
 from app.models.types import utcnow
 from app.services import outbox
 from app.services.errors import InvalidTransition, NotFound
+from app.services.stock import return_stock
 from app.services.transactions import run_with_retries
 
 SHOPPER_CANCELLABLE = (PENDING,)
@@ -40,7 +41,7 @@ def cancel_order(order: Order, actor_id: int | None, *, allowed_from=SHOPPER_CAN
     def unit_of_work() -> None:
         if not _move(order_id, CANCELLED, allowed_from):
             _refuse(order_id, CANCELLED)
-        _return_stock(order_id)
+        return_stock(order_id)
         if coupon_id is not None:
             db.session.execute(
                 update(Coupon)
@@ -121,31 +122,3 @@ def _move(order_id: int, target: str, sources: tuple[str, ...]) -> bool:
 def _refuse(order_id: int, target: str) -> None:
     current = db.session.scalar(select(Order.status).where(Order.id == order_id))
     raise InvalidTransition(current, target)
-
-
-def _return_stock(order_id: int) -> None:
-    """Give every line's quantity back in one statement, rows locked in product-id order first.
-
-    As in taking stock (orders._take_stock): the lock is a statement of its own, FOR NO
-    KEY UPDATE, so that the UPDATE reads the locked rows' latest versions and checkouts
-    that merely reference these products from new order lines are not waited for.
-    """
-    product_ids = select(OrderItem.product_id).where(OrderItem.order_id == order_id)
-    db.session.execute(
-        select(Product.id)
-        .where(Product.id.in_(product_ids))
-        .order_by(Product.id)
-        .with_for_update(key_share=True)
-    )
-    returned = (
-        select(OrderItem.product_id, func.sum(OrderItem.quantity).label("quantity"))
-        .where(OrderItem.order_id == order_id, OrderItem.product_id.is_not(None))
-        .group_by(OrderItem.product_id)
-        .cte("returned")
-    )
-    db.session.execute(
-        update(Product)
-        .where(Product.id == returned.c.product_id)
-        .values(stock=Product.stock + returned.c.quantity)
-        .execution_options(synchronize_session=False)
-    )

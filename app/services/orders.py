@@ -9,12 +9,12 @@ cart holds (SPEC section 3):
 4. insert the order, its idempotency key, lines, event and outbox message;
 5. empty the cart;
 6. lock the lines' products in product-id order, take stock for every line in
-   one guarded UPDATE, then use the coupon with one guarded UPDATE: the contended
-   row locks are taken last, so they are held only until the commit that follows.
+   one guarded UPDATE (stock.py), then use the coupon with one guarded UPDATE: the
+   contended row locks are taken last, so they are held only until the commit.
 
-The statements are built once, at import, and run on the session's connection:
-a checkout only binds its values, and the unit of work of the ORM stays out of
-the way. The new order comes back as ORM objects made from the values written,
+The statements are built once (at import, or once per cart size) and run on the
+session's connection: a checkout only binds its values, and the unit of work of
+the ORM stays out of the way. The new order comes back as ORM objects made from the values written,
 so showing it after the commit reads nothing (bench/README.md has the figures).
 """
 
@@ -23,9 +23,8 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
-from sqlalchemy import Connection, Integer, bindparam, case, func, insert, inspect, select, update
+from sqlalchemy import Connection, bindparam, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
@@ -40,7 +39,6 @@ from app.models import (
     OrderEvent,
     OrderItem,
     OutboxMessage,
-    Product,
 )
 from app.models.orders import CANCELLED, OUTBOX_PENDING, PENDING
 from app.models.types import utcnow
@@ -53,10 +51,9 @@ from app.services.errors import (
     EmptyCart,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
-    InsufficientStock,
-    ShortLine,
 )
 from app.services.pricing import PricingRules, compute_totals, line_total
+from app.services.stock import refuse_short_lines, take_stock
 from app.services.transactions import run_with_retries
 
 IDEMPOTENCY_WINDOW = timedelta(hours=24)
@@ -176,7 +173,7 @@ def _create_order(user_id, address_id, coupon_code, idempotency_key, request_has
     lines = cart_lines(user_id, connection)
     if not lines:
         raise EmptyCart()
-    _refuse_short_lines(lines)
+    refuse_short_lines(lines)
     shipping_address = _shipping_address(connection, user_id, address_id)
     subtotal = sum(line.line_total for line in lines)
     coupon = _usable_coupon(coupon_code, subtotal, user_id) if coupon_code else None
@@ -201,7 +198,7 @@ def _create_order(user_id, address_id, coupon_code, idempotency_key, request_has
     order = _as_written(_insert_order(connection, order_row, lines, idempotency_key, request_hash))
     clear_cart(cart_id, connection)
 
-    _take_stock(connection, lines)
+    take_stock(connection, lines)
     if coupon is not None:
         _use_coupon(connection, coupon)
     db.session.commit()
@@ -279,16 +276,6 @@ def _lock_cart(connection: Connection, user_id: int, now) -> int:
     return cart_id
 
 
-def _refuse_short_lines(lines: list[CartLine]) -> None:
-    short = [_short_line(line, line.stock if line.is_active else 0) for line in lines if line.short]
-    if short:
-        raise InsufficientStock(short)
-
-
-def _short_line(line: CartLine, available: int) -> ShortLine:
-    return ShortLine(line.product_id, line.sku, line.name, line.quantity, available)
-
-
 def _shipping_address(connection: Connection, user_id: int, address_id: int) -> dict:
     """The shopper's address as copied onto the order (ship_* columns); AddressNotYours otherwise."""
     row = connection.execute(SHIPPING_ADDRESS, {"address_id": address_id, "user_id": user_id})
@@ -323,67 +310,6 @@ def _order_item(line: CartLine, order_id: int) -> dict:
         "quantity": line.quantity,
         "line_total": line_total(line.unit_price, line.quantity),
     }
-
-
-def _take_stock(connection: Connection, lines: list[CartLine]) -> None:
-    """Decrement every line's stock in one guarded UPDATE, or raise InsufficientStock.
-
-    First the rows are locked in product-id order, so checkouts holding the same
-    products queue instead of deadlocking. The UPDATE is a statement of its own: it
-    starts after the locks are held, so it reads the rows as the last committed
-    checkout left them and re-checks `stock >= wanted` on them; stock never goes
-    below zero. (Locking in a CTE of the UPDATE itself would not do: the UPDATE would
-    still scan the row versions of its older snapshot and wait on those out of order,
-    which PostgreSQL reports as deadlocks.)
-
-    The lock is FOR NO KEY UPDATE (key_share): the order lines just inserted took
-    FOR KEY SHARE on these rows (their foreign key); plain FOR UPDATE conflicts with
-    that, and two checkouts of one product would deadlock on each other's lines.
-    """
-    wanted = {f"product_{i}": line.product_id for i, line in enumerate(lines)}
-    connection.execute(_lock_products_statement(len(lines)), wanted)
-    wanted |= {f"quantity_{i}": line.quantity for i, line in enumerate(lines)}
-    taken = set(connection.scalars(_take_stock_statement(len(lines)), wanted))
-    if len(taken) < len(lines):
-        _raise_shortage([line for line in lines if line.product_id not in taken])
-
-
-@lru_cache(maxsize=64)
-def _lock_products_statement(line_count: int):
-    """Lock a cart's `line_count` products in id order, built once per cart size.
-
-    Its own bound values, not an expanding IN list: that one is rendered anew at
-    every execution.
-    """
-    ids = [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
-    return select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True)
-
-
-@lru_cache(maxsize=64)
-def _take_stock_statement(line_count: int):
-    """The guarded UPDATE for a cart of `line_count` lines, built once per cart size."""
-    ids = [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
-    wanted = case(
-        *((Product.id == ids[i], bindparam(f"quantity_{i}", type_=Integer)) for i in range(line_count))
-    )
-    return (
-        update(Product)
-        .where(Product.id.in_(ids), Product.is_active, Product.stock >= wanted)
-        .values(stock=Product.stock - wanted)
-        .returning(Product.id)
-    )
-
-
-def _raise_shortage(lines: list[CartLine]) -> None:
-    """Report what is available now for the lines the guarded UPDATE could not fill."""
-    available = dict(
-        db.session.execute(
-            select(Product.id, case((Product.is_active, Product.stock), else_=0)).where(
-                Product.id.in_([line.product_id for line in lines])
-            )
-        ).all()
-    )
-    raise InsufficientStock([_short_line(line, available.get(line.product_id, 0)) for line in lines])
 
 
 def _use_coupon(connection: Connection, coupon: Coupon) -> None:
