@@ -286,9 +286,8 @@ def percentile(values: list[float], pct: float) -> float:
 # --- gunicorn and Redis
 
 
-@contextmanager
-def gunicorn(url: str, options: argparse.Namespace, redis_url: str):
-    port = free_port()
+def app_environment(url: str, redis_url: str) -> dict[str, str]:
+    """The app's environment in the benchmark: production settings, Redis as broker and rate-limit storage."""
     env = {
         **os.environ,
         "DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1),
@@ -299,6 +298,13 @@ def gunicorn(url: str, options: argparse.Namespace, redis_url: str):
     }
     for name in ("MAIL_SERVER", "REDIS_URL"):
         env.pop(name, None)
+    return env
+
+
+@contextmanager
+def gunicorn(url: str, options: argparse.Namespace, redis_url: str):
+    port = free_port()
+    env = app_environment(url, redis_url)
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "-b", f"127.0.0.1:{port}", "-w", str(options.workers),
         "-k", options.worker_class, "--threads", str(options.threads), "--backlog", "1024",
