@@ -14,8 +14,9 @@ cart holds (SPEC section 3):
 
 The statements are built once (at import, or once per cart size) and run on the
 session's connection: a checkout only binds its values, and the unit of work of
-the ORM stays out of the way. The new order comes back as ORM objects made from the values written,
-so showing it after the commit reads nothing (bench/README.md has the figures).
+the ORM stays out of the way. The new order comes back as ORM objects made from
+the values written, so showing it after the commit reads nothing (bench/README.md
+has the figures).
 """
 
 import hashlib

@@ -73,14 +73,14 @@ def _lock_products_statement(line_count: int):
     Its own bound values, not an expanding IN list: that one is rendered anew at
     every execution.
     """
-    ids = [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
+    ids = _product_ids(line_count)
     return select(Product.id).where(Product.id.in_(ids)).order_by(Product.id).with_for_update(key_share=True)
 
 
 @lru_cache(maxsize=64)
 def _take_stock_statement(line_count: int):
     """The guarded UPDATE for a cart of `line_count` lines, built once per cart size."""
-    ids = [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
+    ids = _product_ids(line_count)
     wanted = case(
         *((Product.id == ids[i], bindparam(f"quantity_{i}", type_=Integer)) for i in range(line_count))
     )
@@ -90,6 +90,11 @@ def _take_stock_statement(line_count: int):
         .values(stock=Product.stock - wanted)
         .returning(Product.id)
     )
+
+
+def _product_ids(line_count: int) -> list:
+    """The bound values product_0, product_1, ... that both statements take the lines' products by."""
+    return [bindparam(f"product_{i}", type_=Integer) for i in range(line_count)]
 
 
 def _raise_shortage(lines: list[CartLine]) -> None:
