@@ -1,21 +1,19 @@
-"""Configuration read from environment variables (SPEC section 8)."""
+"""Configuration read from environment variables (SPEC section 8).
+
+`Config` holds each setting as the environment gives it, as text; `check_config`
+turns the whole configuration (the environment and what create_app was given)
+into typed values, and refuses to start, naming every bad setting, rather than
+run with a negative tax rate or fail at the first order.
+"""
 
 import os
-from decimal import Decimal
 from pathlib import Path
 
+import pycountry
+from limits import parse_many
+from marshmallow import Schema, ValidationError, fields, validate
+
 BASE_DIR = Path(__file__).resolve().parent
-
-
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_decimal(name: str, default: str) -> Decimal:
-    return Decimal(os.environ.get(name, default))
 
 
 class Config:
@@ -34,30 +32,31 @@ class Config:
     # The confirmation-email outbox (app/services/outbox.py), in seconds: how often beat
     # relays owed emails, how long a fresh one is left to the after-commit dispatch, and
     # how long a delivery may run before another worker may take it over (its worker died).
-    OUTBOX_RELAY_INTERVAL_SECONDS = float(os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "30"))
-    OUTBOX_RELAY_GRACE_SECONDS = float(os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "10"))
-    OUTBOX_CLAIM_LEASE_SECONDS = float(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "300"))
+    OUTBOX_RELAY_INTERVAL_SECONDS = os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "30")
+    OUTBOX_RELAY_GRACE_SECONDS = os.environ.get("OUTBOX_RELAY_GRACE_SECONDS", "10")
+    OUTBOX_CLAIM_LEASE_SECONDS = os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "300")
     # Rate limits count in Redis; while it is down they count in memory, so an outage
     # never refuses an order or a login, and a hung Redis fails fast.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_PORT = os.environ.get("MAIL_PORT", "25")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false")
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shop@storefront.test")
-    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP socket operation
+    MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT", "30")  # seconds per SMTP socket operation
 
     STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
-    TAX_RATE = _env_decimal("TAX_RATE", "0.08")
-    SHIPPING_FLAT_RATE = _env_decimal("SHIPPING_FLAT_RATE", "5.00")
-    FREE_SHIPPING_THRESHOLD = _env_decimal("FREE_SHIPPING_THRESHOLD", "50.00")
+    TAX_RATE = os.environ.get("TAX_RATE", "0.08")
+    SHIPPING_FLAT_RATE = os.environ.get("SHIPPING_FLAT_RATE", "5.00")
+    FREE_SHIPPING_THRESHOLD = os.environ.get("FREE_SHIPPING_THRESHOLD", "50.00")
 
-    API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", "720"))
-    # Flask-Limiter limits of the JSON API: token requests per account (email) and
-    # per client address, orders per account.
+    API_TOKEN_TTL_HOURS = os.environ.get("API_TOKEN_TTL_HOURS", "720")
+    # Flask-Limiter limits: wrong passwords on the login page per visitor; in the JSON
+    # API, token requests per account (email) and per client address, orders per account.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
     API_TOKEN_RATE_LIMIT = os.environ.get("API_TOKEN_RATE_LIMIT", "10/minute")
     API_TOKEN_ADDRESS_RATE_LIMIT = os.environ.get("API_TOKEN_ADDRESS_RATE_LIMIT", "30/minute")
     API_ORDER_RATE_LIMIT = os.environ.get("API_ORDER_RATE_LIMIT", "30/minute")
@@ -79,7 +78,7 @@ class Config:
     # How long each web process keeps the product list as anonymous visitors see it
     # (app/blueprints/shop/page_cache.py): a product selling out shows that much late at
     # most; admin changes clear it at once in the process that made them. 0 turns it off.
-    CATALOG_PAGE_CACHE_SECONDS = int(os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "5"))
+    CATALOG_PAGE_CACHE_SECONDS = os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "5")
     ORDERS_PER_PAGE = 20
 
 
@@ -87,21 +86,62 @@ class ConfigError(RuntimeError):
     """The configuration cannot run the shop safely."""
 
 
+def _currency_code(code: str) -> None:
+    if not (len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code)):
+        raise ValidationError("Not an ISO 4217 currency code, like USD or EUR.")
+
+
+def _rate_limit(limit: str) -> None:
+    try:
+        parse_many(limit)
+    except ValueError:
+        raise ValidationError("Not a rate limit, like 10/minute or 100 per hour.") from None
+
+
+def _seconds(*, above_zero: bool = True) -> fields.Float:
+    return fields.Float(validate=validate.Range(min=0, min_inclusive=not above_zero))
+
+
+def _amount(**limits) -> fields.Decimal:
+    return fields.Decimal(validate=validate.Range(**limits))
+
+
+class Settings(Schema):
+    """What each setting may be; loading the text of each gives its typed value."""
+
+    STORE_ENV = fields.String(validate=validate.OneOf(["development", "production"]))
+    MAIL_PORT = fields.Integer(validate=validate.Range(min=1, max=65535))
+    MAIL_USE_TLS = fields.Boolean(falsy=fields.Boolean.falsy | {""})
+    MAIL_TIMEOUT = _seconds()
+    STORE_CURRENCY = fields.String(validate=_currency_code)
+    TAX_RATE = _amount(min=0, max=1)  # a fraction: 0.08 is 8%
+    SHIPPING_FLAT_RATE = _amount(min=0)
+    FREE_SHIPPING_THRESHOLD = _amount(min=0)
+    API_TOKEN_TTL_HOURS = fields.Integer(validate=validate.Range(min=1))
+    LOGIN_RATE_LIMIT = fields.String(validate=_rate_limit)
+    API_TOKEN_RATE_LIMIT = fields.String(validate=_rate_limit)
+    API_TOKEN_ADDRESS_RATE_LIMIT = fields.String(validate=_rate_limit)
+    API_ORDER_RATE_LIMIT = fields.String(validate=_rate_limit)
+    TRUSTED_PROXIES = fields.Integer(validate=validate.Range(min=0, max=5))
+    OUTBOX_RELAY_INTERVAL_SECONDS = _seconds()
+    OUTBOX_RELAY_GRACE_SECONDS = _seconds(above_zero=False)
+    OUTBOX_CLAIM_LEASE_SECONDS = _seconds()
+    CATALOG_PAGE_CACHE_SECONDS = fields.Integer(validate=validate.Range(min=0))  # 0: off
+
+
+SETTINGS = Settings()
+
+
 def check_config(config: dict) -> None:
-    """Refuse to start in production without a secret key, or with a bad proxy count."""
-    config["TRUSTED_PROXIES"] = _proxy_count(config.get("TRUSTED_PROXIES", 0))
+    """Type every setting, or refuse to start naming each bad one; production needs a secret key."""
+    given = {name: config[name] for name in SETTINGS.fields if name in config}
+    try:
+        config.update(SETTINGS.load(given))
+    except ValidationError as error:
+        problems = [f"{name}={given[name]!r}: {' '.join(error.messages[name])}" for name in error.messages]
+        raise ConfigError("Bad settings, so the shop will not start:\n  " + "\n  ".join(problems)) from None
     if config["STORE_ENV"] == "production" and not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set when STORE_ENV=production")
     if not config.get("SECRET_KEY"):
         # Development only: a fixed key keeps sessions across restarts of the dev server.
         config["SECRET_KEY"] = "dev-only-not-secret"
-
-
-def _proxy_count(value) -> int:
-    try:
-        count = int(str(value).strip())
-    except ValueError:
-        count = -1
-    if not 0 <= count <= 5:
-        raise ConfigError(f"TRUSTED_PROXIES must be a whole number from 0 to 5, not {value!r}")
-    return count

@@ -11,8 +11,6 @@
   TRUSTED_PROXIES says how many X-Forwarded-For entries to believe.
 """
 
-import os
-
 from flask import Flask, current_app, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -61,7 +59,6 @@ def init_security(app: Flask) -> None:
         # The visitor's address and scheme as the proxies in front saw them: without this,
         # every visitor has the proxy's address and shares one login rate limit.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
-    app.config.setdefault("LOGIN_RATE_LIMIT", os.environ.get("LOGIN_RATE_LIMIT", "10/minute"))
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"

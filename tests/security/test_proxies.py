@@ -54,5 +54,5 @@ class TestFacingVisitorsDirectly:
 
 @pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "99", ""])
 def test_a_bad_proxy_count_refuses_to_start(database_url, bad):
-    with pytest.raises(ConfigError, match="TRUSTED_PROXIES must be a whole number from 0 to 5"):
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES="):
         create_app({**_test_config(database_url), "TRUSTED_PROXIES": bad})
