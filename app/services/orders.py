@@ -19,11 +19,8 @@ the values written, so showing it after the commit reads nothing (bench/README.m
 has the figures).
 """
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy import Connection, bindparam, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
@@ -51,13 +48,12 @@ from app.services.errors import (
     CouponUnusable,
     EmptyCart,
     IdempotencyKeyInUse,
-    IdempotencyKeyReused,
 )
+from app.services.idempotency import earlier_order, request_fingerprint
 from app.services.pricing import PricingRules, compute_totals, line_total
 from app.services.stock import refuse_short_lines, take_stock
 from app.services.transactions import run_with_retries
 
-IDEMPOTENCY_WINDOW = timedelta(hours=24)
 # Crockford's base32 without I, L, O, U: easy to read aloud, no sales volume leaked.
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -102,12 +98,6 @@ class PlacedOrder:
 
 def new_order_number() -> str:
     return "SO-" + "".join(secrets.choice(NUMBER_ALPHABET) for _ in range(8))
-
-
-def request_fingerprint(payload: dict) -> str:
-    """A stable hash of a request body, to tell a replay from a different request."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def place_order(
@@ -321,17 +311,6 @@ def _use_coupon(connection: Connection, coupon: Coupon) -> None:
 
 
 def _replay(user_id: int, key: str, request_hash: str | None) -> PlacedOrder | None:
-    """The order an earlier request with this key made; None if the key may be used afresh."""
-    record = db.session.scalar(
-        select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-    )
-    if record is None:
-        return None
-    if record.created_at < utcnow() - IDEMPOTENCY_WINDOW:
-        # Past the replay window the key is forgotten and may make a new order.
-        db.session.delete(record)
-        db.session.commit()
-        return None
-    if record.request_hash != request_hash:
-        raise IdempotencyKeyReused()
-    return PlacedOrder(record.order, created=False)
+    """The order an earlier request with this key made, as placed; None if the key may be used afresh."""
+    order = earlier_order(user_id, key, request_hash)
+    return PlacedOrder(order, created=False) if order is not None else None

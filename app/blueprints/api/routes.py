@@ -23,7 +23,16 @@ from app.blueprints.api.limits import (
     token_requests_per_address,
 )
 from app.blueprints.api.parsing import ApiParser
-from app.services import addresses, api_tokens, cart, catalog, order_history, order_status, orders
+from app.services import (
+    addresses,
+    api_tokens,
+    cart,
+    catalog,
+    idempotency,
+    order_history,
+    order_status,
+    orders,
+)
 from app.services.checkout_preview import preview_totals
 from app.services.errors import ShopError
 
@@ -231,7 +240,7 @@ def place_order(body, headers):
         body["address_id"],
         body["coupon_code"],
         idempotency_key=headers.get("idempotency_key"),
-        request_hash=orders.request_fingerprint(body),
+        request_hash=idempotency.request_fingerprint(body),
     )
     location = url_for("api.get_order", number=placed.order.number)
     return placed.order, 201, {"Location": location}
