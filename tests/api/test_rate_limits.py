@@ -76,3 +76,17 @@ def test_the_catalog_is_not_limited(client, product):
     statuses = {client.get("/api/v1/products/").status_code for _ in range(10)}
 
     assert statuses == {200}
+
+
+def test_repeats_with_the_same_idempotency_key_do_not_count_as_orders(client, shopper, address, product):
+    api = ApiClient(client, token_for(shopper))
+    factories.fill_cart(shopper, (product, 1))
+    key = {"Idempotency-Key": "retry-after-a-lost-answer"}
+    first = api.post("/api/v1/orders/", json={"address_id": address.id}, headers=key)
+
+    repeats = [api.post("/api/v1/orders/", json={"address_id": address.id}, headers=key) for _ in range(3)]
+
+    assert [r.status_code for r in repeats] == [201, 201, 201]
+    assert {r.get_json()["number"] for r in repeats} == {first.get_json()["number"]}
+    factories.fill_cart(shopper, (product, 1))
+    assert api.post("/api/v1/orders/", json={"address_id": address.id}).status_code == 201  # the 2nd order

@@ -4,11 +4,14 @@ The API never reads or writes the session cookie: the caller is the owner of
 the token, kept on `g` for this request only.
 """
 
+import io
+
 from flask import current_app, g, request
 from sqlalchemy import Row
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.api.errors import ApiError
+from app.blueprints.api.parsing import refuse_fields_in_body
 from app.services.api_tokens import verify_token
 
 
@@ -19,15 +22,19 @@ def public(view):
 
 
 def guard_request() -> None:
-    """Refuse an oversized or non-JSON body, then a missing, bad, expired or revoked token."""
+    """Refuse an oversized, non-JSON or unwanted body, then a missing, bad, expired or revoked token."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
+    if limit is not None and request.content_length is None and _has_body():
+        _read_chunked_body(limit)
     if _has_body() and not request.is_json:
         raise ApiError(
             415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json."
         )
     view = current_app.view_functions.get(request.endpoint or "")
+    if _has_body() and not getattr(view, "api_takes_body", False):
+        refuse_fields_in_body()
     if getattr(view, "api_public", False):
         return
     token = verify_token(_bearer_token())
@@ -48,6 +55,23 @@ def current_user_id() -> int:
 def _has_body() -> bool:
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
     return bool(request.content_length) or chunked
+
+
+def _read_chunked_body(limit: int) -> None:
+    """Read a body sent without Content-Length (chunked) here, so one over the limit is a 413.
+
+    werkzeug would stop reading at the limit and hand the view the body cut short.
+    Only a server that ends the stream itself (gunicorn sets wsgi.input_terminated)
+    can be read to its end; werkzeug gives the view nothing from any other.
+    """
+    environ = request.environ
+    if not environ.get("wsgi.input_terminated"):
+        return
+    body = environ["wsgi.input"].read(limit + 1)
+    if len(body) > limit:
+        raise RequestEntityTooLarge()
+    environ["wsgi.input"] = io.BytesIO(body)
+    environ["CONTENT_LENGTH"] = str(len(body))
 
 
 def _bearer_token() -> str:

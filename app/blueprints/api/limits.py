@@ -6,7 +6,7 @@ account). The decorators are created once: the limiter is shared by every app
 built in this process, and one limit object keeps a request from counting twice.
 """
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from app.blueprints.api.auth import current_user_id
@@ -41,8 +41,24 @@ token_requests_per_address = limiter.limit(
     key_func=_client_address,
     error_message="Too many token requests from this address; try again later.",
 )
+
+
+def _unless_replayed(response) -> bool:
+    return not g.get("order_replayed", False)
+
+
+def not_counted_as_an_order() -> None:
+    """This request was a repeat answered from its Idempotency-Key: it placed nothing."""
+    g.order_replayed = True
+
+
+# Every checkout attempt counts, refused ones too, but not a repeat that got its
+# original order back: a client retrying after a lost answer must not be locked
+# out by its own retries. (A repeat that arrives when the limit is already used up
+# is still refused until the window passes: the limit is checked before the view.)
 orders_per_account = limiter.limit(
     _config("API_ORDER_RATE_LIMIT"),
     key_func=_account_of_caller,
+    deduct_when=_unless_replayed,
     error_message="Too many orders in a short time; try again later.",
 )

@@ -2,6 +2,8 @@
 
 import json
 
+from flask import request
+from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 
 from app.blueprints.api.errors import validation_error
@@ -20,6 +22,12 @@ class ApiParser(FlaskParser):
         except RecursionError as exc:  # absurdly deep nesting: not a body we accept
             raise validation_error(
                 {BODY: ["The body nests too deeply."]}, "The body is not valid JSON."
+            ) from exc
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise  # webargs answers these (_handle_invalid_json_error)
+        except ValueError as exc:  # an integer over Python's 4,300 digits
+            raise validation_error(
+                {BODY: ["A number in the body is too long."]}, "The body is not valid JSON."
             ) from exc
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
@@ -52,3 +60,15 @@ def _as_list(errors) -> list[str]:
     if isinstance(errors, list | tuple):
         return [message for item in errors for message in _as_list(item)]
     return [str(errors)]
+
+
+NO_FIELDS = Schema.from_dict({}, name="NoFieldsSchema")()
+
+
+def refuse_fields_in_body() -> None:
+    """For an operation that takes no body: malformed JSON, or any field in it, is a 400.
+
+    An empty body or `{}` passes. Without this a cancel with `{"reason": ...}` would
+    succeed and leave the caller believing the reason was kept.
+    """
+    ApiParser().parse(NO_FIELDS, request, location="json")

@@ -18,6 +18,7 @@ from app.blueprints.api.errors import (
     unexpected_error_response,
 )
 from app.blueprints.api.limits import (
+    not_counted_as_an_order,
     orders_per_account,
     token_requests_per_account,
     token_requests_per_address,
@@ -43,9 +44,20 @@ class ApiBlueprint(Blueprint):
     def arguments(self, schema, *args, **kwargs):
         """flask-smorest's, with a schema class made into its instance once, here.
 
-        Given a class, webargs makes an instance of it at every request.
+        Given a class, webargs makes an instance of it at every request. A view with
+        JSON body arguments is marked as taking a body (auth.guard_request refuses
+        fields sent to any other).
         """
-        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+        decorator = super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
+        if kwargs.get("location", "json") != "json":
+            return decorator
+
+        def takes_body(view):
+            view = decorator(view)
+            view.api_takes_body = True
+            return view
+
+        return takes_body
 
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="JSON API v1 for the companion app.")
@@ -242,6 +254,8 @@ def place_order(body, headers):
         idempotency_key=headers.get("idempotency_key"),
         request_hash=idempotency.request_fingerprint(body),
     )
+    if not placed.created:
+        not_counted_as_an_order()
     location = url_for("api.get_order", number=placed.order.number)
     return placed.order, 201, {"Location": location}
 
