@@ -48,6 +48,7 @@ from app.services.errors import (
     CouponUnusable,
     EmptyCart,
     IdempotencyKeyInUse,
+    ShopError,
 )
 from app.services.idempotency import earlier_order, request_fingerprint
 from app.services.pricing import PricingRules, compute_totals, line_total
@@ -126,9 +127,9 @@ def place_order(
             if idempotency_key is not None and "idempotency_keys" in str(exc.orig):
                 return _replay(user_id, idempotency_key, request_hash)
             raise
-        except EmptyCart:
-            # A repeat (sequential, or one that waited on the cart lock) finds the
-            # cart already emptied by the original: answer with that order.
+        except ShopError:
+            # A repeat finds the cart as the original left it, emptied (it may have waited
+            # on the cart lock), or filled again since: the key answers before the cart does.
             db.session.rollback()
             placed = _replay(user_id, idempotency_key, request_hash) if idempotency_key else None
             if placed is None:

@@ -313,16 +313,46 @@ def test_same_key_with_a_different_body_is_refused(shopper, address, filled_cart
     assert snapshot() == before
 
 
-def test_key_older_than_a_day_can_make_a_new_order(shopper, address, filled_cart, teapot):
+def test_a_key_older_than_a_day_still_returns_its_order_and_makes_no_other(
+    shopper, address, filled_cart, teapot
+):
     first = place_order(shopper.id, address.id, idempotency_key="form-1").order
-    db.session.execute(update(IdempotencyKey).values(created_at=utcnow() - timedelta(hours=24, minutes=1)))
+    db.session.execute(update(IdempotencyKey).values(created_at=utcnow() - timedelta(days=30)))
     db.session.commit()
     fill_cart(shopper, (teapot, 1))
+    before = snapshot()
+
     again = place_order(shopper.id, address.id, idempotency_key="form-1")
-    assert again.created is True
-    assert again.order.id != first.id
-    assert count_rows(Order) == 2
-    assert count_rows(IdempotencyKey) == 1
+
+    assert (again.order.id, again.created) == (first.id, False)
+    assert snapshot() == before
+
+
+def test_same_key_with_the_cart_filled_again_returns_the_order_without_checking_the_cart(
+    shopper, address, filled_cart, teapot
+):
+    first = place_order(shopper.id, address.id, idempotency_key="form-1").order
+    fill_cart(shopper, (teapot, teapot.stock + 1))  # the new cart alone would be refused as short
+    before = snapshot()
+
+    again = place_order(shopper.id, address.id, idempotency_key="form-1")
+
+    assert (again.order.id, again.created) == (first.id, False)
+    assert snapshot() == before
+
+
+def test_same_key_with_a_different_body_is_refused_before_the_cart_is_checked(
+    shopper, other_shopper, address, filled_cart, teapot
+):
+    place_order(shopper.id, address.id, idempotency_key="form-1")
+    fill_cart(shopper, (teapot, 1))
+    someone_elses = AddressFactory(user=other_shopper)
+    before = snapshot()
+
+    with pytest.raises(IdempotencyKeyReused):
+        place_order(shopper.id, someone_elses.id, idempotency_key="form-1")
+
+    assert snapshot() == before
 
 
 def test_keys_are_scoped_to_the_shopper(shopper, other_shopper, address, filled_cart, teapot):

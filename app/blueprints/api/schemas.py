@@ -30,6 +30,16 @@ class Text(fields.String):
         return text
 
 
+class CouponCode(Text):
+    """A coupon code as typed: the blanks around it are not part of it (SPEC section 2)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Length(max=40), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class Money(fields.Decimal):
     """An amount of money, written as a decimal string with two places."""
 
@@ -171,7 +181,7 @@ class AddressListSchema(Schema):
 
 
 class PreviewQuerySchema(Schema):
-    coupon_code = Text(validate=validate.Length(max=40))
+    coupon_code = CouponCode()
 
 
 class TotalsSchema(Schema):
@@ -185,14 +195,14 @@ class TotalsSchema(Schema):
 
 class PlaceOrderSchema(Schema):
     address_id = Id(required=True, metadata={"description": "One of the caller's addresses."})
-    coupon_code = Text(load_default=None, allow_none=True, validate=validate.Length(max=40))
+    coupon_code = CouponCode(load_default=None, allow_none=True)
 
 
 class IdempotencyHeaderSchema(Schema):
     idempotency_key = Text(
         data_key="Idempotency-Key",
         validate=validate.Length(1, 255),
-        metadata={"description": "Repeating the request with the same key within 24 hours creates nothing."},
+        metadata={"description": "Repeating the request with the same key creates nothing and returns the first order."},
     )
 
 
