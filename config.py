@@ -98,12 +98,17 @@ def _rate_limit(limit: str) -> None:
         raise ValidationError("Not a rate limit, like 10/minute or 100 per hour.") from None
 
 
+def _whole_cents(amount) -> None:
+    if amount.as_tuple().exponent < -2:
+        raise ValidationError("An amount of money has at most 2 decimal places.")
+
+
 def _seconds(*, above_zero: bool = True) -> fields.Float:
     return fields.Float(validate=validate.Range(min=0, min_inclusive=not above_zero))
 
 
-def _amount(**limits) -> fields.Decimal:
-    return fields.Decimal(validate=validate.Range(**limits))
+def _amount(*, cents: bool = False, **limits) -> fields.Decimal:
+    return fields.Decimal(validate=[validate.Range(**limits), *([_whole_cents] if cents else [])])
 
 
 class Settings(Schema):
@@ -115,8 +120,8 @@ class Settings(Schema):
     MAIL_TIMEOUT = _seconds()
     STORE_CURRENCY = fields.String(validate=_currency_code)
     TAX_RATE = _amount(min=0, max=1)  # a fraction: 0.08 is 8%
-    SHIPPING_FLAT_RATE = _amount(min=0)
-    FREE_SHIPPING_THRESHOLD = _amount(min=0)
+    SHIPPING_FLAT_RATE = _amount(min=0, cents=True)
+    FREE_SHIPPING_THRESHOLD = _amount(min=0, cents=True)
     API_TOKEN_TTL_HOURS = fields.Integer(validate=validate.Range(min=1))
     LOGIN_RATE_LIMIT = fields.String(validate=_rate_limit)
     API_TOKEN_RATE_LIMIT = fields.String(validate=_rate_limit)

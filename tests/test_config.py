@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
         ("SHIPPING_FLAT_RATE", "NaN", "not permitted"),
         ("SHIPPING_FLAT_RATE", "-5", "greater than or equal to 0"),
         ("FREE_SHIPPING_THRESHOLD", "fifty", "Not a valid number"),
+        ("FREE_SHIPPING_THRESHOLD", "49.991", "at most 2 decimal places"),
+        ("SHIPPING_FLAT_RATE", "4.995", "at most 2 decimal places"),
         ("STORE_CURRENCY", "usdollars", "ISO 4217"),
         ("STORE_CURRENCY", "ABC", "ISO 4217"),
         ("STORE_ENV", "prod", "Must be one of: development, production"),
