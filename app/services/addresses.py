@@ -61,8 +61,8 @@ def create_address(user_id: int, fields: dict, *, make_default: bool = False) ->
     return address
 
 
-def find_or_create_address(user_id: int, fields: dict) -> Address:
-    """The shopper's address with exactly these fields, saved to the book if it is new.
+def find_or_create_address(user_id: int, fields: dict) -> tuple[Address, bool]:
+    """The shopper's address with exactly these fields, and whether this call saved it as new.
 
     A checkout form submitted twice with a new address thus saves it once, and the
     repeat names the same address, so it replays the same order.
@@ -70,8 +70,8 @@ def find_or_create_address(user_id: int, fields: dict) -> Address:
     cleaned = clean_address(fields)
     for address in list_addresses(user_id):
         if address.snapshot() == cleaned:
-            return address
-    return create_address(user_id, cleaned)
+            return address, False
+    return create_address(user_id, cleaned), True
 
 
 def update_address(user_id: int, address_id: int, fields: dict) -> Address:

@@ -340,6 +340,33 @@ def test_a_coupon_past_its_per_shopper_limit_is_refused(shopping, shopper, addre
     assert orders_count() == 1
 
 
+def test_a_refused_order_with_a_new_address_leaves_the_address_book_as_it_was(client, shopper):
+    lamp = factories.ProductFactory(sku="LAMP-7", name="Brass Lamp", price=Decimal("30.00"), stock=1)
+    factories.fill_cart(shopper, (lamp, 2))
+    log_in(client, shopper)
+
+    response = client.post("/checkout", data=form("new", **NEW_ADDRESS))
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Brass Lamp (LAMP-7): you asked for 2, 1 available" in page
+    assert db.session.scalar(select(func.count(Address.id)).where(Address.user_id == shopper.id)) == 0
+    assert 'value="Grace Hopper"' in page  # the typed address is still there to try again
+
+
+def test_a_refused_order_naming_a_saved_address_as_new_keeps_that_address(shopping, shopper, address, teapot):
+    teapot.is_active = False
+    db.session.commit()
+    before = shop_state()
+
+    response = shopping.post("/checkout", data=form("new", **address.snapshot()))
+
+    assert response.status_code == 409
+    assert shop_state() == before
+    kept = db.session.get(Address, address.id)
+    assert kept is not None and kept.is_default
+
+
 def test_another_shoppers_address_is_refused(shopping, other_shopper):
     theirs = saved_address(other_shopper, full_name="Someone Else")
     before = shop_state()

@@ -6,7 +6,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from app.blueprints.checkout.forms import CheckoutForm
 from app.services import order_status
-from app.services.addresses import find_or_create_address, list_addresses
+from app.services.addresses import delete_address, find_or_create_address, list_addresses
 from app.services.cart import get_cart
 from app.services.coupons import usable_coupon
 from app.services.errors import (
@@ -90,11 +90,26 @@ def order_not_found(error: NotFound):
 
 def _place_order(form: CheckoutForm) -> PlacedOrder:
     user_id = current_user.id
-    if form.wants_new_address:
-        form.select_address(find_or_create_address(user_id, form.new_address_fields()).id)
+    if not form.wants_new_address:
+        return _place_order_to(form, form.chosen_address_id())
+    address, created = find_or_create_address(user_id, form.new_address_fields())
+    try:
+        return _place_order_to(form, address.id)
+    except ShopError as error:
+        # A refused order changes nothing (SPEC section 3), so an address this submit
+        # saved goes again; the page keeps it typed in. Not while a repeat of this form
+        # is still in flight: that repeat names the same address and may yet place the order.
+        if created and not isinstance(error, IdempotencyKeyInUse):
+            delete_address(user_id, address.id)
+        else:
+            form.select_address(address.id)
+        raise
+
+
+def _place_order_to(form: CheckoutForm, address_id: int) -> PlacedOrder:
     return place_order(
-        user_id,
-        form.chosen_address_id(),
+        current_user.id,
+        address_id,
         form.coupon_code.data,
         idempotency_key="web:" + form.checkout_key.data,
     )
