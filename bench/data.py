@@ -7,9 +7,17 @@ sale's product. A shopper's cart is a pure function of `u`, so every phase (and
 both ways of measuring it, pgbench and HTTP) starts from the same rows.
 """
 
+import os
+import subprocess
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import psycopg
+from werkzeug.security import generate_password_hash
+
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCH_PASSWORD = "bench-password"
 TABLES_WITH_IDS = (
@@ -238,3 +246,47 @@ def outcome(url: str, volumes: Volumes, product_id: int) -> dict:
         stock = conn.execute("SELECT stock FROM products WHERE id = %s", (product_id,)).fetchone()[0]
         carts_left = conn.execute("SELECT count(DISTINCT cart_id) FROM cart_items").fetchone()[0]
         return {"orders": orders, "units_sold": units, "stock": stock, "carts_left": carts_left}
+
+
+# --- the scratch database
+
+
+@contextmanager
+def scratch_database(server: str, keep: bool):
+    name = f"storefront_bench_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield name
+    finally:
+        if keep:
+            print(f"kept database {name}")
+        else:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def prepare(url: str, volumes: Volumes, tag: str) -> None:
+    """Migrate with the app's own command, load the volumes in SQL, then VACUUM ANALYZE."""
+    started = time.monotonic()
+    env = {**os.environ, "DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1)}
+    subprocess.run(
+        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    with psycopg.connect(url) as conn:
+        load(conn, volumes, tag, generate_password_hash(BENCH_PASSWORD))
+        create_shopper_sequence(conn)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM (ANALYZE)")
+        counts = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("products", "users", "orders", "order_items")
+        }
+    print(
+        f"loaded in {time.monotonic() - started:.1f} s: " + ", ".join(f"{n} {t}" for t, n in counts.items())
+    )

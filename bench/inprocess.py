@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import data  # noqa: E402
-from bench.run import app_environment, clear_redis, prepare, scratch_database  # noqa: E402
+from bench.data import prepare, scratch_database  # noqa: E402
+from bench.processes import app_environment, clear_redis  # noqa: E402
 
 WARM_UP_ORDERS = 100  # per round, not measured: prepared statements, pools, caches
 

@@ -18,400 +18,37 @@ exit, failure or Ctrl+C; the scratch database is dropped unless --keep.
 import argparse
 import json
 import os
-import platform
-import re
-import resource
-import selectors
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
-import redis
-from werkzeug.security import generate_password_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 from bench import data  # noqa: E402
+from bench.data import prepare, scratch_database  # noqa: E402
+from bench.loadgen import CLIENTS, combined, run_pgbench, run_wrk_get, run_wrk_orders  # noqa: E402
+from bench.processes import (  # noqa: E402
+    PROCESSES,
+    BenchFailed,
+    CpuMeter,
+    clear_redis,
+    gunicorn,
+    raise_on_signal,
+    worker_pids,
+)
+from bench.report import PhaseResult, machine, median_result, print_phase, print_table  # noqa: E402
 
-CLIENTS = 16
-THREADS = 2  # load generator threads (pgbench -j, wrk -t)
 WARM_UP_BUYERS = 16 * 20  # per phase and per side, not measured: prepared statements, caches, pools
-
-TARGETS = {
-    "checkout": ("ratio >= 0.35 and p99 <= 50 ms", lambda r: r.ratio >= 0.35 and r.http.p99_ms <= 50),
-    "flash sale": ("ratio >= 0.40, zero oversell", lambda r: r.ratio >= 0.40 and r.correct),
-    "product list": ("ratio >= 0.5 of /healthz", lambda r: r.ratio >= 0.5),
-}
-
-
-@dataclass
-class Measure:
-    rate: float  # answered requests (or transactions) per second
-    p50_ms: float
-    p99_ms: float
-    answered: int = 0
-    statuses: dict = field(default_factory=dict)
-    cpu_ms: dict = field(default_factory=dict)  # CPU milliseconds per answer, by process group
-
-
-@dataclass
-class PhaseResult:
-    name: str
-    ceiling_label: str
-    ceiling: Measure
-    http: Measure
-    correct: bool = True
-    notes: list[str] = field(default_factory=list)
-    median_ratio: float | None = None  # set on the median of several runs
-
-    @property
-    def ratio(self) -> float:
-        if self.median_ratio is not None:
-            return self.median_ratio
-        return self.http.rate / self.ceiling.rate if self.ceiling.rate else 0.0
-
-
-class BenchFailed(RuntimeError):
-    """A phase could not run or its outcome is wrong; the run stops with this message."""
-
-
-# --- processes: everything started here is stopped on the way out
-
-
-class Processes:
-    def __init__(self):
-        self.running: list[subprocess.Popen] = []
-
-    def start(self, command: list[str], **kwargs) -> subprocess.Popen:
-        process = subprocess.Popen(command, start_new_session=True, **kwargs)
-        self.running.append(process)
-        return process
-
-    def stop(self, process: subprocess.Popen, sig=signal.SIGTERM, timeout: float = 10) -> None:
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, sig)
-                process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            except ProcessLookupError:
-                pass
-        if process in self.running:
-            self.running.remove(process)
-
-    def stop_all(self) -> None:
-        for process in list(self.running):
-            self.stop(process)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def raise_on_signal(signum, _frame):
-    raise KeyboardInterrupt(f"signal {signum}")
-
-
-# --- the database
-
-
-@contextmanager
-def scratch_database(server: str, keep: bool):
-    name = f"storefront_bench_{os.getpid()}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    try:
-        yield name
-    finally:
-        if keep:
-            print(f"kept database {name}")
-        else:
-            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def prepare(url: str, volumes: data.Volumes, tag: str) -> None:
-    """Migrate with the app's own command, load the volumes in SQL, then VACUUM ANALYZE."""
-    started = time.monotonic()
-    env = {**os.environ, "DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1)}
-    subprocess.run(
-        [str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    with psycopg.connect(url) as conn:
-        data.load(conn, volumes, tag, generate_password_hash(data.BENCH_PASSWORD))
-        data.create_shopper_sequence(conn)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("VACUUM (ANALYZE)")
-        counts = {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            for table in ("products", "users", "orders", "order_items")
-        }
-    print(
-        f"loaded in {time.monotonic() - started:.1f} s: " + ", ".join(f"{n} {t}" for t, n in counts.items())
-    )
-
-
-# --- the two ways of placing orders
-
-
-def run_pgbench(dsn: dict, script: Path, transactions: int, log_dir: Path, label: str) -> Measure:
-    """`transactions` checkouts by 16 pgbench clients; latency percentiles from the per-transaction log."""
-    prefix = log_dir / label
-    command = [
-        "pgbench", "-h", dsn["host"], "-p", str(dsn["port"]), "-U", dsn["user"], "-n", "-M", "prepared",
-        "-c", str(CLIENTS), "-j", str(THREADS), "-t", str(transactions // CLIENTS), "--max-tries=5",
-        "-f", str(script), "-l", f"--log-prefix={prefix}", dsn["dbname"],
-    ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    if result.returncode != 0 or "aborted" in result.stderr:
-        raise BenchFailed(f"pgbench failed:\n{result.stdout}\n{result.stderr}")
-    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", result.stdout).group(1))
-    failed = int(re.search(r"number of failed transactions: (\d+)", result.stdout).group(1))
-    latencies = []
-    for log in log_dir.glob(f"{label}.*"):
-        for line in log.read_text().splitlines():
-            fields = line.split()
-            if len(fields) > 2 and fields[2].isdigit():
-                latencies.append(int(fields[2]) / 1000)
-        log.unlink()
-    return Measure(
-        tps, percentile(latencies, 50), percentile(latencies, 99), len(latencies), {"failed": failed}
-    )
-
-
-def run_wrk_orders(url: str, buyers_file: Path, stall_seconds: float = 20) -> Measure:
-    """Each buyer in the file places one order; wrk is interrupted when every thread has finished.
-
-    A request lost with its connection (the server closed it as the request went out)
-    is never answered: after `stall_seconds` without an answer the run ends anyway, and
-    the loss is reported with the result.
-    """
-    command = [
-        "wrk", f"-t{THREADS}", f"-c{CLIENTS}", "-d600s", "--timeout", "10s", "-s", str(BENCH / "orders.lua"),
-        "-H", "X-Forwarded-Proto: https", f"{url}/api/v1/orders/", "--", str(buyers_file), str(THREADS),
-    ]  # fmt: skip
-    process = PROCESSES.start(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines, finished = [], 0
-    last_progress = time.monotonic()
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while finished < THREADS and time.monotonic() - last_progress < stall_seconds:
-            if selector.select(timeout=1):
-                line = process.stdout.readline()
-                if not line:  # wrk exited
-                    break
-                lines.append(line)
-                last_progress = time.monotonic()
-                finished += line.startswith("BENCH-THREAD-DONE")
-    process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=30)
-    PROCESSES.running.remove(process)
-    output = "".join(lines) + output
-    measure = parse_wrk(output)
-    unexpected = re.findall(r"^BENCH-UNEXPECTED .*$", output, re.MULTILINE)
-    if unexpected:
-        raise BenchFailed("unexpected answers: " + "; ".join(unexpected))
-    buyers = sum(1 for _ in buyers_file.open())
-    if measure.answered < buyers:
-        measure.statuses["lost"] = buyers - measure.answered
-    return measure
-
-
-def run_wrk_get(url: str, seconds: int) -> Measure:
-    command = [
-        "wrk", f"-t{THREADS}", f"-c{CLIENTS}", f"-d{seconds}s", "--timeout", "10s",
-        "-s", str(BENCH / "report.lua"), "-H", "X-Forwarded-Proto: https", url,
-    ]  # fmt: skip
-    process = PROCESSES.start(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output, _ = process.communicate(timeout=seconds + 60)
-    PROCESSES.running.remove(process)
-    return parse_wrk(output)
-
-
-def parse_wrk(output: str) -> Measure:
-    found = re.search(r"^BENCH-RESULT (.*)$", output, re.MULTILINE)
-    if not found:
-        raise BenchFailed(f"wrk gave no result:\n{output}")
-    result = json.loads(found.group(1))
-    statuses = {code: count for code, count in result["statuses"].items() if count}
-    if result["socket_errors"]:
-        statuses["socket_errors"] = result["socket_errors"]
-    rate = result["answered"] / result["seconds"]
-    return Measure(rate, result["p50_ms"], result["p99_ms"], result["answered"], statuses)
-
-
-def combined(rounds: list[Measure]) -> Measure:
-    """Rounds of one measurement as one: the rate over all of them, latencies weighted by answers."""
-    answered = sum(r.answered for r in rounds)
-    seconds = sum(r.answered / r.rate for r in rounds)
-
-    def weighted(name):
-        return sum(getattr(r, name) * r.answered for r in rounds) / answered
-
-    cpu = dict.fromkeys(rounds[0].cpu_ms, 0.0)
-    for r in rounds:
-        for name, ms in r.cpu_ms.items():
-            cpu[name] += ms * r.answered / answered
-    return Measure(answered / seconds, weighted("p50_ms"), weighted("p99_ms"), answered, {}, cpu)
-
-
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-# --- gunicorn and Redis
-
-
-def app_environment(url: str, redis_url: str) -> dict[str, str]:
-    """The app's environment in the benchmark: production settings, Redis as broker and rate-limit storage."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1),
-        "CELERY_BROKER_URL": redis_url,
-        "STORE_ENV": "production",
-        "SECRET_KEY": "bench-not-secret",
-        "PYTHONUNBUFFERED": "1",
-    }
-    for name in ("MAIL_SERVER", "REDIS_URL"):
-        env.pop(name, None)
-    return env
-
-
-@contextmanager
-def gunicorn(url: str, options: argparse.Namespace, redis_url: str):
-    port = free_port()
-    env = app_environment(url, redis_url)
-    command = [
-        str(ROOT / ".venv/bin/gunicorn"), "-b", f"127.0.0.1:{port}", "-w", str(options.workers),
-        "-k", options.worker_class, "--threads", str(options.threads), "--backlog", "1024",
-        "--keep-alive", "30", "--log-level", "warning", options.app,
-    ]  # fmt: skip
-    log = open(options.workdir / "gunicorn.log", "a")  # noqa: SIM115  (closed below)
-    process = PROCESSES.start(command, cwd=ROOT, env=env, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{base}/healthz", process)
-        yield base, process
-    finally:
-        PROCESSES.stop(process)
-        log.close()
-
-
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise BenchFailed("gunicorn exited at start; see gunicorn.log")
-        try:
-            request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-            with urllib.request.urlopen(request, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise BenchFailed(f"{url} did not answer within {timeout:.0f} s")
-
-
-def worker_pids(master: subprocess.Popen) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(master.pid)], capture_output=True, text=True)
-    return [int(pid) for pid in found.stdout.split()]
-
-
-def clear_redis(redis_url: str) -> None:
-    """Drop what the bench leaves in its Redis database: queued email tasks and rate-limit counters.
-
-    No worker runs during the bench: the confirmation email is sent after the request
-    by design, and a worker on these 2 cores would measure SMTP, not checkout.
-    """
-    client = redis.Redis.from_url(redis_url)
-    for pattern in ("celery", "_kombu.*", "LIMITS:*", "LIMITER*", "unacked*"):
-        keys = list(client.scan_iter(match=pattern, count=1000))
-        if keys:
-            client.delete(*keys)
-    client.close()
-
-
-# --- where the two cores go
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-class CpuMeter:
-    """CPU time spent by the app server, PostgreSQL, Redis, the load generator and everything else.
-
-    PostgreSQL counts its live processes plus what the postmaster has reaped (backends
-    that ended meanwhile); the load generator is this script's reaped children. "other"
-    is the rest of the machine: other work running on it skews the run.
-    """
-
-    def __init__(self, master: subprocess.Popen | None):
-        self.master = master
-        self.start = self.snapshot()
-
-    def snapshot(self) -> dict[str, float]:
-        groups = {"app": 0.0, "postgres": 0.0, "redis": 0.0}
-        app_pids = set()
-        if self.master is not None and self.master.poll() is None:
-            app_pids = {self.master.pid, *worker_pids(self.master)}
-        for entry in os.scandir("/proc"):
-            if not entry.name.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry.name}/stat") as stat:
-                    raw = stat.read()
-            except OSError:
-                continue
-            name = raw[raw.index("(") + 1 : raw.rindex(")")]
-            fields = raw[raw.rindex(")") + 2 :].split()
-            own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-            if int(entry.name) in app_pids:
-                groups["app"] += own
-            elif name == "postgres":
-                groups["postgres"] += own
-                if fields[1] == "1":  # the postmaster: add its reaped backends
-                    groups["postgres"] += (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
-            elif name.startswith("redis-server"):
-                groups["redis"] += own
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        groups["load generator"] = children.ru_utime + children.ru_stime
-        with open("/proc/stat") as stat:
-            cpu = [int(x) for x in stat.readline().split()[1:]]
-        groups["machine"] = (sum(cpu) - cpu[3] - cpu[4]) / CLOCK_TICKS  # all but idle and iowait
-        return groups
-
-    def per_answer(self, answered: int) -> dict[str, float]:
-        end = self.snapshot()
-        spent = {name: end[name] - self.start[name] for name in end}
-        spent["other"] = spent.pop("machine") - sum(spent.values())
-        return {name: round(seconds * 1000 / max(answered, 1), 3) for name, seconds in spent.items()}
-
-
-# --- the phases
 
 
 class Bench:
@@ -552,69 +189,6 @@ def run_once(bench: Bench) -> list[PhaseResult]:
     return results
 
 
-# --- reporting
-
-
-def print_phase(result: PhaseResult, seconds: float) -> None:
-    c, h = result.ceiling, result.http
-    print(
-        f"  {result.name:<13} ceiling {c.rate:8.1f}/s p50 {c.p50_ms:6.1f} ms p99 {c.p99_ms:6.1f} ms | "
-        f"HTTP {h.rate:8.1f}/s p50 {h.p50_ms:6.1f} ms p99 {h.p99_ms:6.1f} ms | ratio {result.ratio:.2f} "
-        f"({seconds:.0f} s)"
-    )
-    for label, measure in ((result.ceiling_label, c), ("HTTP", h)):
-        spent = ", ".join(f"{name} {ms:.2f}" for name, ms in measure.cpu_ms.items())
-        print(f"    CPU ms per answer, {label}: {spent}")
-    for note in result.notes:
-        print(f"    {note}")
-
-
-def median_result(runs: list[list[PhaseResult]]) -> list[PhaseResult]:
-    """Per phase, the median of each figure over the runs."""
-    merged = []
-    for phase_runs in zip(*runs, strict=True):
-
-        def med(side, name, phase_runs=phase_runs):
-            return statistics.median(getattr(getattr(r, side), name) for r in phase_runs)
-
-        first = phase_runs[0]
-        ceiling = Measure(med("ceiling", "rate"), med("ceiling", "p50_ms"), med("ceiling", "p99_ms"))
-        http = Measure(med("http", "rate"), med("http", "p50_ms"), med("http", "p99_ms"))
-        result = PhaseResult(
-            first.name, first.ceiling_label, ceiling, http, all(r.correct for r in phase_runs)
-        )
-        result.median_ratio = statistics.median(r.ratio for r in phase_runs)
-        merged.append(result)
-    return merged
-
-
-def print_table(results: list[PhaseResult], title: str) -> None:
-    print(f"\n{title}")
-    print(
-        "| phase | ceiling /s | ceiling p50 / p99 ms | HTTP /s | HTTP p50 / p99 ms | ratio | target | met |"
-    )
-    print("|" + "---|" * 8)
-    for r in results:
-        description, met = TARGETS[r.name]
-        ratio = f"{r.ratio:.2f}"
-        print(
-            f"| {r.name} | {r.ceiling.rate:.0f} ({r.ceiling_label}) "
-            f"| {r.ceiling.p50_ms:.1f} / {r.ceiling.p99_ms:.1f} "
-            f"| {r.http.rate:.0f} | {r.http.p50_ms:.1f} / {r.http.p99_ms:.1f} | {ratio} | {description} "
-            f"| {'yes' if met(r) else 'NO'} |"
-        )
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    with open("/proc/cpuinfo") as info:
-        for line in info:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}"
-
-
 def parse_options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -640,7 +214,6 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     return options
 
 
-PROCESSES = Processes()
 PY_SPY = shutil.which("py-spy") or str(ROOT / ".venv/bin/py-spy")
 
 
