@@ -202,7 +202,7 @@ class IdempotencyHeaderSchema(Schema):
     idempotency_key = Text(
         data_key="Idempotency-Key",
         validate=validate.Length(1, 255),
-        metadata={"description": "Repeating the request with the same key creates nothing and returns the first order."},
+        metadata={"description": "A repeat with the same key creates nothing; it returns the first order."},
     )
 
 
