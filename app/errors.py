@@ -5,6 +5,8 @@ import logging
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from app.extensions import db
+
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
@@ -25,6 +27,9 @@ def register(app: Flask) -> None:
         if isinstance(error, HTTPException):
             return http_error(error)
         log.exception("unexpected error on %s %s", request.method, request.path)
+        # A failed flush or commit leaves the session unusable until rolled back, and the
+        # error page itself reads the database (base.html asks whether the user is an admin).
+        db.session.rollback()
         if request.path.startswith(API_PREFIX):
             from app.blueprints.api.errors import internal_error_response
 

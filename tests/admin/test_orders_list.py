@@ -91,6 +91,17 @@ def test_the_list_is_paginated(admin_client, orders):
     assert _numbers_in(second) == [orders["bob_2nd"], orders["ana_1st"]]
 
 
+def test_a_page_number_too_large_for_any_list_shows_the_first_page(admin_client, orders):
+    response = admin_client.get("/admin/orders?page=99999999999999999999")
+
+    assert response.status_code == 200
+    assert _numbers_in(response.get_data(as_text=True)) == [
+        orders["ana_10th"],
+        orders["bob_6th"],
+        orders["ana_5th_late"],
+    ]
+
+
 def test_page_links_keep_the_filter(admin_client, orders):
     html = admin_client.get("/admin/orders?q=ana").get_data(as_text=True)
 

@@ -173,6 +173,25 @@ def test_an_unknown_product_is_404(admin_client):
     assert admin_client.get("/admin/products/999").status_code == 404
 
 
+@pytest.mark.parametrize("action", ["", "/stock", "/activate", "/deactivate"])
+def test_a_product_id_too_large_for_any_product_is_404_and_changes_nothing(admin_client, product, action):
+    url = f"/admin/products/99999999999999999999{action}"
+    response = (
+        admin_client.post(url, data={"delta": "5", "reason": "Recount"}) if action else admin_client.get(url)
+    )
+
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    assert stock_of(product.id) == 10 and product_row("TEA-1").is_active is True
+
+
+def test_the_list_with_a_page_number_too_large_for_any_list_shows_the_first_page(admin_client, product):
+    response = admin_client.get("/admin/products?page=99999999999999999999")
+
+    assert response.status_code == 200
+    assert "Teapot" in response.get_data(as_text=True)
+
+
 def test_deactivating_hides_a_product_and_activating_brings_it_back(admin_client, product):
     response = admin_client.post(f"/admin/products/{product.id}/deactivate", follow_redirects=True)
     assert "Teapot is no longer shown to shoppers." in response.get_data(as_text=True)

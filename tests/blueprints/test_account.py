@@ -268,3 +268,12 @@ def test_order_history_shows_twenty_orders_a_page(client, logged_in):
     assert "SO-00000020" in first and "SO-00000001" in first and "SO-00000000" not in first
     assert "Page 1 of 2" in first and 'href="/account/orders?page=2"' in first
     assert "SO-00000000" in second and "SO-00000001" not in second
+
+
+def test_order_history_with_a_page_number_too_large_for_any_list_shows_the_first_page(client, logged_in):
+    make_order(logged_in, "SO-ONLY1111")
+
+    response = client.get("/account/orders?page=99999999999999999999")
+
+    assert response.status_code == 200
+    assert "SO-ONLY1111" in response.get_data(as_text=True)

@@ -3,6 +3,10 @@
 import pytest
 from flask import abort
 
+from app.extensions import db
+from app.models import User
+from app.services import addresses
+
 
 @pytest.fixture
 def app_config(app_config):
@@ -54,3 +58,28 @@ def test_wrong_method_shows_an_error_page_in_the_layout(client):
 
     assert response.status_code == 405
     assert in_layout(response.get_data(as_text=True))
+
+
+def test_a_failed_commit_still_shows_the_error_page_in_the_layout(client, auth, shopper, monkeypatch):
+    def commit_that_fails(user_id, fields, make_default):
+        db.session.add(User(email=shopper.email, password_hash="x"))  # breaks the unique email
+        db.session.commit()
+
+    monkeypatch.setattr(addresses, "create_address", commit_that_fails)
+    auth.login()
+
+    response = client.post(
+        "/account/addresses",
+        data={
+            "full_name": "Grace Hopper",
+            "line1": "1 Navy Way",
+            "city": "Arlington",
+            "postal_code": "22202",
+            "country": "US",
+        },
+    )
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in page
+    assert in_layout(page) and "My orders" in page  # still the logged-in layout

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.account.forms import COUNTRY_NAMES, AddressForm, NewAddressForm
 from app.blueprints.auth.redirects import login_required_back_to
+from app.blueprints.paging import requested_page
 from app.services import addresses as address_book
 from app.services import order_history
 from app.services.errors import NotFound, ValidationFailed
@@ -22,7 +23,7 @@ ID = "int(max=2147483647)"
 @bp.get("/orders")
 @login_required
 def orders():
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     history = order_history.orders_page(current_user.id, page, current_app.config["ORDERS_PER_PAGE"])
     return render_template("account/orders.html", orders=history)
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NoteForm, OrderFilterForm, StatusForm
+from app.blueprints.paging import requested_page
 from app.models.orders import CANCELLED, TRANSITIONS
 from app.services import admin_orders, order_status
 from app.services.errors import InvalidTransition
@@ -26,7 +27,7 @@ def orders():
     if form.validate():
         page = admin_orders.search_orders(
             form.to_filter(),
-            page=request.args.get("page", 1, type=int),
+            page=requested_page(),
             per_page=current_app.config["ORDERS_PER_PAGE"],
         )
     return render_template("admin/orders.html", form=form, page=page, filter_args=form.query_args())

@@ -5,19 +5,20 @@ from flask_login import current_user
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NewProductForm, ProductForm, StockAdjustmentForm, show_errors
+from app.blueprints.paging import requested_page
 from app.services import catalog_admin
 from app.services.catalog import get_product, search_products
 from app.services.errors import ValidationFailed
 
 PRODUCTS_PER_PAGE = 25
+# Ids beyond a 32-bit integer cannot exist; matching them in the URL keeps them away from the database.
+ID = "int(max=2147483647)"
 
 
 @bp.get("/admin/products")
 def products():
     query = request.args.get("q", "").strip()
-    page = search_products(
-        query, page=request.args.get("page", 1, type=int), per_page=PRODUCTS_PER_PAGE, active_only=False
-    )
+    page = search_products(query, page=requested_page(), per_page=PRODUCTS_PER_PAGE, active_only=False)
     return render_template("admin/products.html", page=page, query=query)
 
 
@@ -38,7 +39,7 @@ def new_product():
     return render_template("admin/product_new.html", form=form), status
 
 
-@bp.route("/admin/products/<int:product_id>", methods=["GET", "POST"])
+@bp.route(f"/admin/products/<{ID}:product_id>", methods=["GET", "POST"])
 def edit_product(product_id: int):
     product = get_product(product_id, active_only=False)
     form = ProductForm(obj=product)
@@ -54,7 +55,7 @@ def edit_product(product_id: int):
     return _edit_page(product, form, StockAdjustmentForm(formdata=None)), status
 
 
-@bp.post("/admin/products/<int:product_id>/stock")
+@bp.post(f"/admin/products/<{ID}:product_id>/stock")
 def adjust_stock(product_id: int):
     product = get_product(product_id, active_only=False)
     form = StockAdjustmentForm()
@@ -69,14 +70,14 @@ def adjust_stock(product_id: int):
     return _edit_page(product, ProductForm(formdata=None, obj=product), form), 400
 
 
-@bp.post("/admin/products/<int:product_id>/activate")
+@bp.post(f"/admin/products/<{ID}:product_id>/activate")
 def activate_product(product_id: int):
     product = catalog_admin.set_product_active(product_id, True)
     flash(f"{product.name} is on sale again.", "success")
     return _return_from_switch(product_id)
 
 
-@bp.post("/admin/products/<int:product_id>/deactivate")
+@bp.post(f"/admin/products/<{ID}:product_id>/deactivate")
 def deactivate_product(product_id: int):
     product = catalog_admin.set_product_active(product_id, False)
     flash(f"{product.name} is no longer shown to shoppers.", "success")

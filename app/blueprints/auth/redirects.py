@@ -31,15 +31,16 @@ def send_to_login(next_url: str, message: str | None = None):
     return redirect(login_url(login_manager.login_view, next_url=next_url))
 
 
-def login_required_back_to(endpoint: str):
+def login_required_back_to(endpoint: str, *view_args: str):
     """`login_required` for POST-only views: after logging in, the visitor lands on
-    the page `endpoint` (the form's page), since the POST URL cannot be opened."""
+    the page `endpoint` (the form's page), since the POST URL cannot be opened.
+    `view_args` names the view's URL values that page takes too (an order's number)."""
 
     def decorator(view):
         @wraps(view)
         def guarded(*args, **kwargs):
             if not current_user.is_authenticated:
-                return send_to_login(url_for(endpoint))
+                return send_to_login(url_for(endpoint, **{name: kwargs[name] for name in view_args}))
             return view(*args, **kwargs)
 
         return guarded

@@ -7,6 +7,7 @@ from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Regexp
 
 NEW_ADDRESS = "new"
+MAX_ID = 2**31 - 1  # no id is larger; a much larger one would overflow the database's integers
 
 
 class CheckoutForm(FlaskForm):
@@ -58,11 +59,12 @@ class CheckoutForm(FlaskForm):
         return {name: getattr(self, name).data or "" for name in self.ADDRESS_FIELDS}
 
     def chosen_address_id(self) -> int:
-        """The posted address id; 0 (nobody's address) when it is not a number."""
+        """The posted address id; 0 (nobody's address) when it is not one an address could have."""
         try:
-            return int(self.address_choice.data)
+            address_id = int(self.address_choice.data)
         except (TypeError, ValueError):
             return 0
+        return address_id if 0 < address_id <= MAX_ID else 0
 
     def select_address(self, address_id: int) -> None:
         """After saving a new address: choose it and clear the new-address fields."""

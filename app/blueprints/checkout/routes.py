@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from app.blueprints.auth.redirects import login_required_back_to
 from app.blueprints.checkout.forms import CheckoutForm
 from app.services import order_status
 from app.services.addresses import delete_address, find_or_create_address, list_addresses
@@ -70,7 +71,7 @@ def order_detail(number: str):
 
 
 @bp.post("/orders/<number>/cancel")
-@login_required
+@login_required_back_to("checkout.order_detail", "number")
 def cancel_order(number: str):
     order = order_status.shoppers_order(current_user.id, number)
     try:

@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from app.blueprints.cart.forms import AddToCartForm
+from app.blueprints.paging import requested_page
 from app.blueprints.shop.page_cache import (
     init_page_cache,
     page_cache,
@@ -27,7 +28,7 @@ def index():
 @page_cache.cached(query_string=True, unless=renders_afresh, response_filter=rendered_for_nobody)
 def _product_list_page() -> str:
     query = request.args.get("q", "").strip()
-    page = request.args.get("page", 1, type=int)
+    page = requested_page()
     products = catalog.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])
     return render_template("shop/index.html", products=products, query=query)
 
