@@ -40,6 +40,22 @@ class CouponUnusable(ValidationFailed):
         self.reason = reason
 
 
+class OrderTooLarge(ValidationFailed):
+    """An amount of the order's totals is over what a money column holds (Numeric(12, 2)).
+
+    Reported on `cart`: the shopper's way out is a smaller cart. `totals` are the
+    amounts as computed, for a page that shows them next to the refusal.
+    """
+
+    def __init__(self, limit, totals=None):
+        message = (
+            f"This order's total is over the most one order can hold ({limit:,}); please order fewer items."
+        )
+        super().__init__({"cart": [message]}, message)
+        self.limit = limit
+        self.totals = totals
+
+
 class EmptyCart(ShopError):
     message = "Your cart is empty."
 

@@ -7,8 +7,26 @@ from flask import current_app
 
 from app.models.coupons import PERCENT, Coupon
 from app.models.types import ZERO
+from app.services.errors import OrderTooLarge
 
 CENT = Decimal("0.01")
+MAX_AMOUNT = Decimal("9999999999.99")  # the most a Numeric(12, 2) money column holds
+
+
+def amount_problem(amount: Decimal) -> str | None:
+    """Why `amount` cannot be stored as money exactly as given, or None when it can.
+
+    A phrase to follow the amount's name ("... has more than 2 decimal places."): the
+    one rule for money typed in by a person, who must be told, not silently rounded
+    (0.001 would be stored as 0.00). The sign is for the caller to check.
+    """
+    if not amount.is_finite():
+        return "is not a number"
+    if abs(amount) > MAX_AMOUNT:
+        return f"cannot be more than {MAX_AMOUNT:,}"
+    if amount != amount.quantize(CENT):
+        return "has more than 2 decimal places"
+    return None
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -52,6 +70,10 @@ class Totals:
     def discounted(self) -> Decimal:
         return self.subtotal - self.discount
 
+    def amounts(self) -> tuple[Decimal, ...]:
+        """Every amount an order stores (each line total is at most the subtotal)."""
+        return self.subtotal, self.discount, self.shipping, self.tax, self.total_payable
+
     def as_dict(self) -> dict[str, Decimal | str]:
         return {
             "subtotal": self.subtotal,
@@ -77,14 +99,18 @@ def discount_for(coupon: Coupon | None, subtotal: Decimal) -> Decimal:
 
 
 def compute_totals(subtotal: Decimal, coupon: Coupon | None, rules: PricingRules | None = None) -> Totals:
-    """Every amount of SPEC section 1 from the subtotal and the coupon."""
+    """Every amount of SPEC section 1 from the subtotal and the coupon.
+
+    Raises OrderTooLarge when an amount would not fit its column (each line total is
+    at most the subtotal), before the caller writes anything.
+    """
     rules = rules or PricingRules.from_config()
     subtotal = to_cents(subtotal)
     discount = discount_for(coupon, subtotal)
     discounted = subtotal - discount
     shipping = ZERO if discounted >= rules.free_shipping_threshold else rules.shipping_flat_rate
     tax = to_cents(discounted * rules.tax_rate)
-    return Totals(
+    totals = Totals(
         subtotal=subtotal,
         discount=discount,
         shipping=shipping,
@@ -92,3 +118,6 @@ def compute_totals(subtotal: Decimal, coupon: Coupon | None, rules: PricingRules
         total_payable=discounted + shipping + tax,
         currency=rules.currency,
     )
+    if any(abs(amount) > MAX_AMOUNT for amount in totals.amounts()):
+        raise OrderTooLarge(MAX_AMOUNT, totals)
+    return totals

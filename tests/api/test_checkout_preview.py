@@ -49,5 +49,29 @@ def test_an_unknown_coupon_is_a_validation_error_on_coupon_code(api, shopper, pr
     assert list(error_of(response)["details"]["fields"]) == ["coupon_code"]
 
 
+def test_a_total_over_the_largest_storable_amount_is_a_validation_error_on_cart(api, shopper):
+    # Each price fits Numeric(12, 2); 6,000,000,000.00 x 2 does not.
+    factories.fill_cart(shopper, (factories.ProductFactory(price="6000000000.00"), 2))
+
+    response = api.get("/api/v1/checkout/preview")
+
+    error = error_of(response)
+    message = (
+        "This order's total is over the most one order can hold (9,999,999,999.99); please order fewer items."
+    )
+    assert response.status_code == 400
+    assert error["code"] == "validation_error"
+    assert error["details"]["fields"] == {"cart": [message]}
+
+
+def test_a_total_at_the_largest_storable_amount_is_previewed(api, shopper):
+    # 9,259,259,259.25 + 8% tax (740,740,740.74) = 9,999,999,999.99 exactly.
+    factories.fill_cart(shopper, (factories.ProductFactory(price="9259259259.25"), 1))
+
+    body = api.get("/api/v1/checkout/preview").get_json()
+
+    assert (body["tax"], body["total_payable"]) == ("740740740.74", "9999999999.99")
+
+
 def test_the_preview_needs_a_token(anonymous):
     assert anonymous.get("/api/v1/checkout/preview").status_code == 401

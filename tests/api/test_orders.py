@@ -129,6 +129,38 @@ def test_an_unusable_coupon_is_a_validation_error_on_coupon_code(api, address, f
     assert stock_of(product) == 10
 
 
+TOO_LARGE = (
+    "This order's total is over the most one order can hold (9,999,999,999.99); please order fewer items."
+)
+
+
+@pytest.mark.parametrize(
+    ("coupon_code", "headers"), [(None, {}), ("BIG10", {}), ("BIG10", {"Idempotency-Key": "key-1"})]
+)
+def test_a_total_over_the_largest_storable_amount_is_a_validation_error_on_cart(
+    api, address, shopper, coupon_code, headers
+):
+    # Each price fits Numeric(12, 2); 6,000,000,000.00 x 2 and its tax do not.
+    pricey = factories.ProductFactory(sku="GOLD-1", price="6000000000.00", stock=5)
+    factories.fill_cart(shopper, (pricey, 2))
+    coupon = factories.CouponFactory(code="BIG10", kind="fixed", value="10.00", usage_limit=3)
+    body = {"coupon_code": coupon_code} if coupon_code else {}
+
+    response = place(api, address, body=body, headers=headers)
+
+    error = error_of(response)
+    assert response.status_code == 400
+    assert error["code"] == "validation_error"
+    assert error["message"] == TOO_LARGE
+    assert error["details"]["fields"] == {"cart": [TOO_LARGE]}
+    db.session.rollback()
+    assert order_count() == 0
+    assert stock_of(pricey) == 5
+    assert db.session.execute(select(CartItem.product_id, CartItem.quantity)).all() == [(pricey.id, 2)]
+    assert db.session.scalar(select(Coupon.used_count).where(Coupon.id == coupon.id)) == 0
+    assert db.session.scalar(select(func.count(IdempotencyKey.id))) == 0
+
+
 def test_a_missing_address_id_is_a_validation_error(api, filled_cart):
     response = api.post("/api/v1/orders/", json={})
 

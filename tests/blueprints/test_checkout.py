@@ -276,6 +276,22 @@ def test_a_form_without_its_one_time_key_is_refused(shopping, address):
 # --- refusals -----------------------------------------------------------------------------------
 
 
+def test_a_cart_too_large_for_one_order_is_shown_with_its_total_and_refused(shopping, shopper, address):
+    yacht = factories.ProductFactory(sku="YACHT", name="Yacht", price=Decimal("6000000000.00"), stock=5)
+    factories.fill_cart(shopper, (yacht, 2))
+    before = shop_state()
+
+    page = shopping.get("/checkout")
+    response = shopping.post("/checkout", data=form(address.id))
+
+    assert page.status_code == 200
+    assert "over the most one order can hold (9,999,999,999.99)" in page.get_data(as_text=True)
+    assert "12,000,000,025.00" in page.get_data(as_text=True)  # the subtotal, as computed
+    assert response.status_code == 400
+    assert "please order fewer items" in response.get_data(as_text=True)
+    assert shop_state() == before
+
+
 def test_short_stock_is_refused_with_requested_and_available_and_nothing_changes(shopping, shopper, address):
     factories.CouponFactory(code="TENOFF")
     lamp = factories.ProductFactory(sku="LAMP-7", name="Brass Lamp", price=Decimal("30.00"), stock=1)

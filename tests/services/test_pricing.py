@@ -12,9 +12,12 @@ import pytest
 from app.extensions import db
 from app.models import Coupon, Order
 from app.services.cart import get_cart
+from app.services.checkout_preview import preview_totals
+from app.services.errors import OrderTooLarge, ValidationFailed
 from app.services.orders import place_order
-from app.services.pricing import PricingRules, compute_totals, line_total, to_cents
-from tests.factories import ProductFactory, fill_cart
+from app.services.pricing import MAX_AMOUNT, PricingRules, compute_totals, line_total, to_cents
+from tests.factories import CouponFactory, ProductFactory, fill_cart
+from tests.services.helpers import snapshot
 
 D = Decimal
 DEFAULT_RULES = PricingRules(
@@ -170,6 +173,64 @@ def test_to_cents_rounds_half_up_also_for_negative_values():
         D("0.00"),
         D("-0.01"),
     )
+
+
+# --- the largest storable amounts ------------------------------------------------------------------
+
+NO_TAX = PricingRules(
+    tax_rate=D("0"), shipping_flat_rate=D("5.00"), free_shipping_threshold=D("50.00"), currency="USD"
+)
+
+
+def test_totals_up_to_the_largest_storable_amount_are_allowed():
+    totals = compute_totals(MAX_AMOUNT, None, NO_TAX)
+    assert (totals.subtotal, totals.total_payable) == (MAX_AMOUNT, MAX_AMOUNT)
+
+
+@pytest.mark.parametrize(
+    ("subtotal", "coupon", "rules"),
+    [
+        ("12000000000.00", None, DEFAULT_RULES),  # 6,000,000,000.00 x 2: the subtotal itself
+        ("10000000000.00", None, NO_TAX),  # one cent over
+        ("9999999999.99", None, DEFAULT_RULES),  # the subtotal fits, the tax on top does not
+        ("9500000000.00", None, DEFAULT_RULES),  # 9.5e9 + 8% tax = 10.26e9
+        ("12000000000.00", percent("50"), NO_TAX),  # the subtotal is stored too, whatever the discount
+    ],
+)
+def test_totals_over_the_largest_storable_amount_are_refused(subtotal, coupon, rules):
+    with pytest.raises(OrderTooLarge) as refused:
+        compute_totals(D(subtotal), coupon, rules)
+    assert isinstance(refused.value, ValidationFailed)
+    message = (
+        "This order's total is over the most one order can hold (9,999,999,999.99); please order fewer items."
+    )
+    assert refused.value.fields == {"cart": [message]}
+    assert refused.value.message == message
+    assert refused.value.totals.subtotal == D(subtotal)
+
+
+@pytest.fixture
+def too_large_cart(shopper):
+    """6,000,000,000.00 x 2: each price storable, the subtotal not."""
+    product = ProductFactory(price=D("6000000000.00"), stock=5)
+    fill_cart(shopper, (product, 2))
+    return product
+
+
+def test_an_order_over_the_largest_storable_amount_is_refused_and_changes_nothing(
+    shopper, address, too_large_cart
+):
+    CouponFactory(code="TENOFF", kind="fixed", value=D("10.00"), usage_limit=5)
+    before = snapshot()
+    for coupon_code, key in [(None, None), ("tenoff", None), ("tenoff", "key-1")]:
+        with pytest.raises(OrderTooLarge):
+            place_order(shopper.id, address.id, coupon_code, idempotency_key=key)
+        assert snapshot() == before  # stock, cart, coupon uses, orders, lines, emails, keys
+
+
+def test_the_preview_of_a_too_large_cart_is_refused(shopper, too_large_cart):
+    with pytest.raises(OrderTooLarge):
+        preview_totals(shopper.id)
 
 
 # --- configuration --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from app.services.errors import (
     InsufficientStock,
     InvalidTransition,
     NotFound,
+    OrderTooLarge,
     ShopError,
     ValidationFailed,
 )
@@ -142,13 +143,17 @@ def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, statu
     addresses = list_addresses(user_id)
     form.offer_addresses(addresses)
     coupon = _preview_coupon(form, cart.subtotal, user_id)
+    try:
+        totals = compute_totals(cart.subtotal, coupon)
+    except OrderTooLarge as error:  # shown with its amounts; placing it is refused
+        totals, refusal = error.totals, refusal or error
     return render_template(
         "checkout/checkout.html",
         form=form,
         cart=cart,
         addresses={str(address.id): address for address in addresses},
         coupon=coupon,
-        totals=compute_totals(cart.subtotal, coupon),
+        totals=totals,
         refusal=refusal,
         short_items=getattr(refusal, "items", []),
     ), status
