@@ -15,9 +15,6 @@ from app.extensions import db
 from app.services import accounts, coupons, demo, product_import
 from app.services.errors import ValidationFailed
 
-MAX_MONEY = Decimal("9999999999.99")  # what Numeric(12, 2) holds
-MAX_INT = 2**31 - 1  # a 32-bit INTEGER column
-
 
 def register(app: Flask) -> None:
     """Add the shop's commands to `flask --app wsgi`."""
@@ -28,7 +25,11 @@ def register(app: Flask) -> None:
 
 
 class DecimalType(click.ParamType):
-    """A decimal number with at most two places (money, or a percent)."""
+    """A decimal number, as written (money, or a percent).
+
+    Whether it can be stored (places, size, sign) is the service's rule
+    (coupons.build_coupon, by pricing.amount_problem), shared with the admin pages.
+    """
 
     name = "decimal"
 
@@ -41,10 +42,6 @@ class DecimalType(click.ParamType):
             self.fail(f"{value!r} is not a number.", param, ctx)
         if not number.is_finite():
             self.fail(f"{value!r} is not a number.", param, ctx)
-        if number != number.quantize(Decimal("0.01")):
-            self.fail(f"{value} has more than 2 decimal places.", param, ctx)
-        if abs(number) > MAX_MONEY:
-            self.fail(f"{value} is too large.", param, ctx)
         return number
 
 
@@ -168,12 +165,8 @@ def coupons_group() -> None:
     show_default=True,
     help="Smallest subtotal it applies to.",
 )
-@click.option(
-    "--usage-limit", type=click.IntRange(max=MAX_INT), help="Total number of uses (unlimited if not given)."
-)
-@click.option(
-    "--per-user-limit", type=click.IntRange(max=MAX_INT), help="Uses per shopper (unlimited if not given)."
-)
+@click.option("--usage-limit", type=int, help="Total number of uses (unlimited if not given).")
+@click.option("--per-user-limit", type=int, help="Uses per shopper (unlimited if not given).")
 @click.option("--valid-from", type=UTCDateTimeType(), help="ISO 8601 start; UTC when no offset is given.")
 @click.option(
     "--valid-until",
@@ -201,8 +194,5 @@ def create_coupon_command(
         )
     except ValidationFailed as exc:
         raise _refuse(exc) from None
-    except IntegrityError:
-        db.session.rollback()
-        raise click.ClickException(f"A coupon with code {code.strip().upper()} already exists.") from None
     state = "inactive" if not coupon.is_active else "active"
     click.echo(f"Created coupon {coupon.code}: {coupon.describe()} ({state}).")

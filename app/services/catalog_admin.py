@@ -12,9 +12,9 @@ from app.models import Product, StockAdjustment, User
 from app.models.types import utcnow
 from app.services.catalog import get_product, slugify
 from app.services.errors import NotFound, ValidationFailed
+from app.services.pricing import MAX_AMOUNT, amount_problem
 from app.services.transactions import run_with_retries
 
-MAX_PRICE = Decimal("9999999999.99")  # what Numeric(12, 2) holds
 MAX_STOCK_CHANGE = 1_000_000
 MAX_REASON_LENGTH = 200
 
@@ -169,7 +169,7 @@ def _checked_fields(product_id, name, sku, slug, description, price, is_active) 
         errors["slug"] = [f"Another product already uses the slug {slug}."]
     amount = _price(price)
     if amount is None:
-        errors["price"] = [f"Enter a price from 0.00 to {MAX_PRICE:,}, with at most 2 decimal places."]
+        errors["price"] = [f"Enter a price from 0.00 to {MAX_AMOUNT:,}, with at most 2 decimal places."]
     if errors:
         raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
     return ProductFields(name, sku, slug, description, amount, bool(is_active))
@@ -180,7 +180,7 @@ def _price(value) -> Decimal | None:
         amount = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
-    if not amount.is_finite() or amount < 0 or amount > MAX_PRICE or amount.as_tuple().exponent < -2:
+    if amount_problem(amount) or amount < 0:
         return None
     return amount.quantize(Decimal("0.01"))
 

@@ -1,9 +1,10 @@
 """Whether a coupon may be used (SPEC section 2), and creating coupons."""
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Coupon, Order
@@ -11,6 +12,9 @@ from app.models.coupons import FIXED, PERCENT
 from app.models.orders import CANCELLED
 from app.models.types import utcnow
 from app.services.errors import CouponUnusable, ValidationFailed
+from app.services.pricing import CENT, amount_problem
+
+MAX_LIMIT = 2**31 - 1  # usage limits are 32-bit INTEGER columns
 
 
 def find_coupon(code: str) -> Coupon | None:
@@ -62,11 +66,24 @@ def usable_coupon(code: str, subtotal: Decimal, user_id: int) -> Coupon:
 
 
 def create_coupon(code: str, **fields) -> Coupon:
-    """Add a coupon after checking the rules of SPEC section 7; commits."""
+    """Add a coupon after checking the rules of SPEC section 7; raises ValidationFailed; commits."""
     coupon = build_coupon(code, **fields)
     db.session.add(coupon)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if find_coupon(coupon.code) is not None:
+            # Another admin saved the same code between the check and the commit.
+            raise code_taken(coupon.code) from None
+        raise  # not a taken code: a rule build_coupon missed, which must not pass as one
     return coupon
+
+
+def code_taken(code: str) -> ValidationFailed:
+    """The refusal of a code that another coupon has, in any letter case."""
+    message = f"A coupon with code {Coupon.normalize_code(code or '')} already exists."
+    return ValidationFailed({"code": [message]}, message)
 
 
 def build_coupon(
@@ -92,19 +109,23 @@ def build_coupon(
     else:
         clash = find_coupon(code)
         if clash is not None and clash is not existing:
-            errors.setdefault("code", []).append(f"A coupon with code {code} already exists.")
+            errors.setdefault("code", []).extend(code_taken(code).fields["code"])
     if (percent is None) == (amount is None):
         errors.setdefault("value", []).append("Give either a percent or an amount.")
-    elif percent is not None and not (1 <= percent <= 100):
-        errors.setdefault("percent", []).append("A percent must be between 1 and 100.")
-    elif amount is not None and amount <= 0:
-        errors.setdefault("amount", []).append("An amount must be more than zero.")
-    if min_order is not None and min_order < 0:
-        errors.setdefault("min_order", []).append("The minimum order cannot be negative.")
+    elif percent is not None:
+        errors.update(_percent_errors(percent))
+    else:
+        errors.update(_amount_errors("amount", "An amount", amount, must_be_positive=True))
+    if min_order is not None:
+        errors.update(_amount_errors("min_order", "The minimum order", min_order, must_be_positive=False))
     if usage_limit is not None and usage_limit < 0:
         errors.setdefault("usage_limit", []).append("The usage limit cannot be negative.")
+    elif usage_limit is not None and usage_limit > MAX_LIMIT:
+        errors.setdefault("usage_limit", []).append(f"The usage limit can be at most {MAX_LIMIT:,}.")
     if per_user_limit is not None and per_user_limit < 1:
         errors.setdefault("per_user_limit", []).append("The per-user limit must be at least 1.")
+    elif per_user_limit is not None and per_user_limit > MAX_LIMIT:
+        errors.setdefault("per_user_limit", []).append(f"The per-user limit can be at most {MAX_LIMIT:,}.")
     if valid_from and valid_until and valid_until < valid_from:
         errors.setdefault("valid_until", []).append("The end must not be before the start.")
     if errors:
@@ -113,11 +134,41 @@ def build_coupon(
     coupon = existing or Coupon(used_count=0)
     coupon.code = code
     coupon.kind = PERCENT if percent is not None else FIXED
-    coupon.value = Decimal(percent if percent is not None else amount).quantize(Decimal("0.01"))
-    coupon.min_order_amount = Decimal(min_order or 0).quantize(Decimal("0.01"))
+    coupon.value = _as_decimal(percent if percent is not None else amount).quantize(CENT)
+    coupon.min_order_amount = _as_decimal(min_order or 0).quantize(CENT)
     coupon.usage_limit = usage_limit
     coupon.per_user_limit = per_user_limit
     coupon.valid_from = valid_from
     coupon.valid_until = valid_until
     coupon.is_active = active
     return coupon
+
+
+def _percent_errors(percent) -> dict[str, list[str]]:
+    """A percent off: 1 to 100 (SPEC section 7), in hundredths at most, as the column keeps it."""
+    value = _as_decimal(percent)
+    if value is None or not value.is_finite() or not (1 <= value <= 100):
+        return {"percent": ["A percent must be between 1 and 100."]}
+    if amount_problem(value):
+        return {"percent": ["A percent has at most 2 decimal places."]}
+    return {}
+
+
+def _amount_errors(field: str, name: str, amount, *, must_be_positive: bool) -> dict[str, list[str]]:
+    """Money as typed: storable exactly (pricing.amount_problem), and more than zero or not negative."""
+    value = _as_decimal(amount)
+    if value is not None and value.is_finite() and must_be_positive and value <= 0:
+        return {field: [f"{name} must be more than zero."]}
+    if value is not None and value.is_finite() and value < 0:
+        return {field: [f"{name} cannot be negative."]}
+    problem = "is not a number" if value is None else amount_problem(value)
+    return {field: [f"{name} {problem}."]} if problem else {}
+
+
+def _as_decimal(value) -> Decimal | None:
+    if isinstance(value, Decimal):
+        return value
+    try:
+        return Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None

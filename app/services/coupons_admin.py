@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Coupon
-from app.services.coupons import build_coupon, create_coupon
+from app.services.coupons import build_coupon, code_taken, create_coupon, find_coupon
 from app.services.errors import NotFound, ValidationFailed
 
 
@@ -24,13 +24,11 @@ def get_coupon(coupon_id: int) -> Coupon:
 
 
 def add_coupon(code: str, **fields) -> Coupon:
-    """Create a coupon (see coupons.build_coupon for the fields); raises ValidationFailed; commits."""
-    try:
-        return create_coupon(code, **fields)
-    except IntegrityError:
-        # Another admin saved the same code between the check and the commit.
-        db.session.rollback()
-        raise _duplicate(code) from None
+    """Create a coupon (see coupons.build_coupon for the fields); raises ValidationFailed; commits.
+
+    A code another admin saved meanwhile is refused as taken (coupons.create_coupon).
+    """
+    return create_coupon(code, **fields)
 
 
 def update_coupon(coupon_id: int, code: str, **fields) -> Coupon:
@@ -57,7 +55,10 @@ def update_coupon(coupon_id: int, code: str, **fields) -> Coupon:
         if _below_uses(get_coupon(coupon_id), fields.get("usage_limit")):
             message = _below_uses_message(coupon)
             raise ValidationFailed({"usage_limit": [message]}, message) from None
-        raise _duplicate(code) from None
+        clash = find_coupon(code or "")
+        if clash is not None and clash.id != coupon_id:
+            raise code_taken(code) from None
+        raise  # neither: a rule build_coupon missed, which must not pass as a taken code
     return coupon
 
 
@@ -75,8 +76,3 @@ def _below_uses(coupon: Coupon, usage_limit: int | None) -> bool:
 
 def _below_uses_message(coupon: Coupon) -> str:
     return f"The usage limit cannot be below the {coupon.used_count} uses so far."
-
-
-def _duplicate(code: str) -> ValidationFailed:
-    message = f"A coupon with code {Coupon.normalize_code(code or '')} already exists."
-    return ValidationFailed({"code": [message]}, message)

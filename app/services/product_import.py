@@ -13,13 +13,13 @@ from app.extensions import db
 from app.models import Product, StockAdjustment
 from app.services.catalog import slugify
 from app.services.errors import ValidationFailed
+from app.services.pricing import MAX_AMOUNT
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
 OPTIONAL_COLUMNS = ("description", "is_active")
 MAX_SKU_LENGTH = 64
 MAX_NAME_LENGTH = 200
 MAX_SLUG_LENGTH = 220
-MAX_PRICE = Decimal("9999999999.99")  # what Numeric(12, 2) holds
 MAX_STOCK = 2**31 - 1  # a 32-bit INTEGER column
 TRUE_WORDS = {"1", "true", "yes", "y", "on"}
 FALSE_WORDS = {"0", "false", "no", "n", "off"}
@@ -182,7 +182,7 @@ def _parse_price(text: str) -> Decimal:
         raise ValueError(f"price {text} is negative")
     if price != price.quantize(Decimal("0.01")):
         raise ValueError(f"price {text} has more than 2 decimal places")
-    if price > MAX_PRICE:
+    if price > MAX_AMOUNT:
         raise ValueError(f"price {text} is too large")
     return price.quantize(Decimal("0.01"))
 

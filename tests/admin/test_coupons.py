@@ -189,3 +189,123 @@ def test_reactivating_a_coupon(admin_client, welcome):
 
 def test_an_unknown_coupon_is_404(admin_client):
     assert admin_client.get("/admin/coupons/999").status_code == 404
+
+
+# --- money and limits the columns cannot hold: refused with the reason, never a 500 -----------------
+
+UNSTORABLE = {
+    "amount of a tenth of a cent": (
+        {"kind": "fixed", "value": "0.001"},
+        "An amount has more than 2 decimal places.",
+    ),
+    "amount too large": (
+        {"kind": "fixed", "value": "99999999999"},
+        "An amount cannot be more than 9,999,999,999.99.",
+    ),
+    "amount not a number": ({"kind": "fixed", "value": "NaN"}, "An amount is not a number."),
+    "percent with fractions of a hundredth": ({"value": "12.345"}, "A percent has at most 2 decimal places."),
+    "percent too large": ({"value": "99999999999"}, "A percent must be between 1 and 100."),
+    "percent not a number": ({"value": "Infinity"}, "A percent must be between 1 and 100."),
+    "minimum order too large": (
+        {"min_order": "99999999999"},
+        "The minimum order cannot be more than 9,999,999,999.99.",
+    ),
+    "minimum order with fractions of a cent": (
+        {"min_order": "20.001"},
+        "The minimum order has more than 2 decimal places.",
+    ),
+    "minimum order negative": ({"min_order": "-1"}, "The minimum order cannot be negative."),
+    "usage limit too large": (
+        {"usage_limit": "99999999999"},
+        "The usage limit can be at most 2,147,483,647.",
+    ),
+    "per-user limit too large": (
+        {"per_user_limit": "99999999999"},
+        "The per-user limit can be at most 2,147,483,647.",
+    ),
+}
+
+
+@pytest.mark.parametrize(("changes", "message"), UNSTORABLE.values(), ids=UNSTORABLE.keys())
+def test_a_value_the_database_cannot_hold_is_refused_with_the_reason(admin_client, changes, message):
+    response = admin_client.post("/admin/coupons/new", data={**NEW, **changes})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in html
+    assert "already exists" not in html
+    assert count(Coupon) == 0
+
+
+@pytest.mark.parametrize(("changes", "message"), UNSTORABLE.values(), ids=UNSTORABLE.keys())
+def test_an_edit_to_a_value_the_database_cannot_hold_changes_nothing(admin_client, welcome, changes, message):
+    response = admin_client.post(f"/admin/coupons/{welcome.id}", data=form_of(welcome, **changes))
+
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    coupon = coupon_row("WELCOME")
+    assert (
+        coupon.kind,
+        coupon.value,
+        coupon.min_order_amount,
+        coupon.usage_limit,
+        coupon.per_user_limit,
+    ) == (
+        "percent",
+        Decimal("10.00"),
+        Decimal("0.00"),
+        10,
+        None,
+    )
+
+
+def test_the_largest_storable_amounts_are_accepted(admin_client):
+    data = {**NEW, "kind": "fixed", "value": "9999999999.99", "min_order": "9999999999.99"}
+
+    response = admin_client.post("/admin/coupons/new", data=data, follow_redirects=True)
+
+    assert "Coupon SUMMER15 created." in response.get_data(as_text=True)
+    coupon = coupon_row("SUMMER15")
+    assert (coupon.value, coupon.min_order_amount) == (Decimal("9999999999.99"), Decimal("9999999999.99"))
+
+
+def test_a_code_saved_by_another_admin_meanwhile_is_reported_as_taken(admin_client, monkeypatch):
+    # The other admin's coupon is saved between this one's check and its commit.
+    from app.services import coupons
+
+    real_find = coupons.find_coupon
+
+    def find_then_lose_the_race(code):
+        found = real_find(code)
+        if found is None and not coupon_saved_meanwhile:
+            coupon_saved_meanwhile.append(factories.CouponFactory(code="SUMMER15"))
+        return found
+
+    coupon_saved_meanwhile: list = []
+    monkeypatch.setattr(coupons, "find_coupon", find_then_lose_the_race)
+
+    response = admin_client.post("/admin/coupons/new", data=NEW)
+
+    assert response.status_code == 400
+    assert "A coupon with code SUMMER15 already exists." in response.get_data(as_text=True)
+    assert count(Coupon) == 1
+
+
+@pytest.mark.parametrize("action", ["", "/activate", "/deactivate"])
+def test_a_coupon_id_too_large_for_any_coupon_is_404_and_changes_nothing(admin_client, action):
+    factories.CouponFactory(code="KEEP", is_active=True)
+    url = f"/admin/coupons/99999999999999999999{action}"
+
+    response = admin_client.post(url) if action else admin_client.get(url)
+
+    assert response.status_code == 404
+    assert coupon_row("KEEP").is_active is True
+
+
+def test_the_coupon_list_with_a_page_number_too_large_for_any_list_shows_the_first_page(admin_client):
+    factories.CouponFactory(code="FIRSTPAGE")
+
+    response = admin_client.get("/admin/coupons?page=99999999999999999999")
+
+    assert response.status_code == 200
+    assert "FIRSTPAGE" in response.get_data(as_text=True)

@@ -4,9 +4,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from app.models import Coupon
 from app.models.types import utcnow
+from app.services import coupons
 from app.services.coupons import check_coupon, create_coupon, usable_coupon
 from app.services.errors import CouponUnusable, ValidationFailed
 from app.services.order_status import cancel_order, change_status
@@ -248,4 +250,95 @@ def test_create_coupon_refuses_both_or_neither_of_percent_and_amount(app):
         with pytest.raises(ValidationFailed) as refused:
             create_coupon("BOTH", **kinds)
         assert list(refused.value.fields) == ["value"]
+    assert count_rows(Coupon) == 0
+
+
+# --- money a coupon holds must fit its Numeric(12, 2) column exactly -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"amount": D("0.001")}, "amount", "An amount has more than 2 decimal places."),
+        ({"amount": D("1.005")}, "amount", "An amount has more than 2 decimal places."),
+        ({"amount": D("99999999999")}, "amount", "An amount cannot be more than 9,999,999,999.99."),
+        ({"amount": D("NaN")}, "amount", "An amount is not a number."),
+        ({"amount": D("Infinity")}, "amount", "An amount is not a number."),
+        ({"percent": D("12.345")}, "percent", "A percent has at most 2 decimal places."),
+        ({"percent": D("NaN")}, "percent", "A percent must be between 1 and 100."),
+        (
+            {"percent": 10, "min_order": D("99999999999")},
+            "min_order",
+            "The minimum order cannot be more than 9,999,999,999.99.",
+        ),
+        (
+            {"percent": 10, "min_order": D("1.001")},
+            "min_order",
+            "The minimum order has more than 2 decimal places.",
+        ),
+        ({"percent": 10, "min_order": D("-Infinity")}, "min_order", "The minimum order is not a number."),
+        (
+            {"percent": 10, "usage_limit": 2**31},
+            "usage_limit",
+            "The usage limit can be at most 2,147,483,647.",
+        ),
+        (
+            {"percent": 10, "per_user_limit": 99999999999},
+            "per_user_limit",
+            "The per-user limit can be at most 2,147,483,647.",
+        ),
+    ],
+)
+def test_create_coupon_refuses_values_its_columns_cannot_hold(app, fields, field, message):
+    with pytest.raises(ValidationFailed) as refused:
+        create_coupon("BIG", **fields)
+    assert refused.value.fields == {field: [message]}
+    assert count_rows(Coupon) == 0
+
+
+def test_create_coupon_accepts_the_largest_storable_amounts(app):
+    coupon = create_coupon(
+        "MAX", amount=D("9999999999.99"), min_order=D("9999999999.99"), usage_limit=2**31 - 1
+    )
+    assert (coupon.value, coupon.min_order_amount, coupon.usage_limit) == (
+        D("9999999999.99"),
+        D("9999999999.99"),
+        2**31 - 1,
+    )
+
+
+def test_trailing_zeros_are_not_extra_places(app):
+    coupon = create_coupon("ZEROS", percent=D("12.500"), min_order=D("20.000"))
+    assert (coupon.value, coupon.min_order_amount) == (D("12.50"), D("20.00"))
+
+
+def test_a_code_saved_meanwhile_by_another_admin_is_reported_as_taken(app, monkeypatch):
+    # The check in build_coupon misses it (it was saved after the check); the unique index catches it.
+    CouponFactory(code="RACE")
+    real_find, calls = coupons.find_coupon, []
+
+    def find_after_the_check(code):
+        calls.append(code)
+        return None if len(calls) == 1 else real_find(code)
+
+    monkeypatch.setattr(coupons, "find_coupon", find_after_the_check)
+    with pytest.raises(ValidationFailed) as refused:
+        create_coupon("race", percent=10)
+    assert refused.value.fields == {"code": ["A coupon with code RACE already exists."]}
+    assert len(calls) == 2  # refused after the commit failed, not by the check
+    assert count_rows(Coupon) == 1
+
+
+def test_another_integrity_error_is_not_reported_as_a_taken_code(app, monkeypatch):
+    # Were a value to pass the service and fail a CHECK, the admin must not read "already exists".
+    real_build = coupons.build_coupon
+
+    def build_unchecked(code, **fields):
+        coupon = real_build(code, **fields)
+        coupon.value = D("0.00")  # what 0.001 became before it was refused
+        return coupon
+
+    monkeypatch.setattr(coupons, "build_coupon", build_unchecked)
+    with pytest.raises(IntegrityError):
+        create_coupon("ZERO", amount=D("1.00"))
     assert count_rows(Coupon) == 0
