@@ -84,12 +84,13 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"ty
 def errors(*statuses: int, notes: dict[int, str] | None = None):
     """Document the error responses an operation can give, each with the one error body.
 
-    Any request may be refused for its body (413, 415) or fail on our side (500).
+    Any request may be refused for its body (400: malformed, or fields sent to an
+    operation that takes none; 413; 415) or fail on our side (500).
     """
     descriptions = {**ERROR_DESCRIPTIONS, **(notes or {})}
 
     def decorator(view):
-        for status in sorted({*statuses, 413, 415, 500}):
+        for status in sorted({*statuses, 400, 413, 415, 500}):
             headers = RETRY_AFTER if status == 429 else None
             view = bp.alt_response(
                 status, schema=ErrorSchema, description=descriptions[status], headers=headers
