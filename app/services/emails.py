@@ -31,11 +31,21 @@ def send_confirmation(order: Order) -> None:
 
 
 class TimedConnection(Connection):
-    """Flask-Mail's connection with a socket timeout (MAIL_TIMEOUT).
+    """Flask-Mail's connection with a socket timeout (MAIL_TIMEOUT), and a goodbye that cannot fail.
 
     Flask-Mail waits forever on a mail server that stops answering; the delivery
     task must fail instead (and retry), well within the outbox claim lease.
     """
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        # Once the server has accepted the message (its 250 to DATA), the email is sent:
+        # a server that hangs up before answering QUIT must not make the task send it
+        # again. A failed send is still raised, by the caller's own exception.
+        try:
+            super().__exit__(exc_type, exc_value, tb)
+        except (smtplib.SMTPException, OSError) as error:
+            log.warning("the mail server dropped the connection at QUIT: %s", error)
+            self.host.close()
 
     def configure_host(self) -> smtplib.SMTP:
         timeout = current_app.config["MAIL_TIMEOUT"]

@@ -20,8 +20,11 @@ from app.services.outbox_publisher import OutboxPublisher
 
 log = logging.getLogger(__name__)
 
-# A message tried this many times is left `failed` for an admin to look at (and resend).
-MAX_ATTEMPTS = 30
+# A message still unsent this long after it became due is left `failed` for an admin to
+# look at (and resend): until then the relay tries it again every claim lease, however
+# many attempts a mail-server outage takes. (A cap on attempts gave up within minutes:
+# each failed delivery retries on its own as well, so the attempts add up fast.)
+GIVE_UP_AFTER = timedelta(days=3)
 
 
 def claim_lease() -> timedelta:
@@ -75,14 +78,15 @@ def queue_delivery(message_ids: list[int]) -> None:
 
 
 def relay_pending(limit: int = 500) -> int:
-    """Queue every message still owed: pending, or failed or claimed with no attempt
-    for a lease (a failed one retries on its own meanwhile; a claimed one lost its worker)."""
+    """Queue every message still owed and not given up: pending, or failed or claimed with
+    no attempt for a lease (a failed one retries on its own meanwhile; a claimed one lost
+    its worker)."""
     now = utcnow()
     idle_since = now - claim_lease()
     owed = db.session.scalars(
         select(OutboxMessage.id)
         .where(
-            OutboxMessage.attempts < MAX_ATTEMPTS,
+            OutboxMessage.created_at > now - GIVE_UP_AFTER,
             or_(
                 (OutboxMessage.status == OUTBOX_PENDING) & (OutboxMessage.created_at < now - relay_grace()),
                 (OutboxMessage.status.in_((OUTBOX_FAILED, OUTBOX_SENDING)))

@@ -28,6 +28,14 @@ class Collector:
         return "250 Message accepted"
 
 
+class HangsUpOnQuit(Collector):
+    """Accepts every message, then closes the connection instead of answering QUIT."""
+
+    async def handle_QUIT(self, server, session, envelope):
+        server.transport.close()
+        return "221 Bye"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -35,8 +43,13 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def smtp_server():
-    collector = Collector()
+def handler():
+    return Collector()
+
+
+@pytest.fixture
+def smtp_server(handler):
+    collector = handler
     controller = Controller(collector, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
@@ -112,3 +125,18 @@ def test_a_refused_checkout_sends_nothing(smtp_server, shopper, address):
     with pytest.raises(InsufficientStock):
         place_order(shopper.id, address.id)
     assert smtp_server.handler.envelopes == []
+
+
+class TestAServerThatHangsUpAtQuit:
+    @pytest.fixture
+    def handler(self):
+        return HangsUpOnQuit()
+
+    def test_the_accepted_email_is_recorded_as_sent_and_not_sent_again(self, smtp_server, placed):
+        message_id = db.session.scalars(select(OutboxMessage.id)).one()
+        db.session.rollback()
+
+        deliver_outbox_message(message_id)
+
+        assert len(smtp_server.handler.envelopes) == 1
+        assert db.session.get(OutboxMessage, message_id).status == "sent"
