@@ -4,12 +4,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import Connection, bindparam, delete, select
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import MAX_QUANTITY, Cart, CartItem, Product
-from app.models.types import ZERO
+from app.models.types import ZERO, utcnow
 from app.services.errors import NotFound, ValidationFailed
 from app.services.pricing import line_total
 
@@ -69,6 +69,14 @@ CART_LINES = (
     .order_by(CartItem.id)
 )
 CLEAR_CART = delete(CartItem).where(CartItem.cart_id == bindparam("cart_id"))
+# The shopper's cart row, locked: the checkout's first statement, and the first of every
+# change to the cart's lines (see _lock_cart).
+LOCK_CART = (
+    update(Cart)
+    .where(Cart.user_id == bindparam("shopper_id"))
+    .values(updated_at=bindparam("now"))
+    .returning(Cart.id)
+)
 
 
 def cart_lines(user_id: int, connection: Connection | None = None) -> list[CartLine]:
@@ -95,12 +103,13 @@ def check_quantity(quantity, *, allow_zero: bool = False) -> int:
 def add_to_cart(user_id: int, product_id: int, quantity: int) -> CartView:
     """Add `quantity` of an active product to what the cart already holds; commits."""
     check_quantity(quantity)
+    cart_id = _lock_or_create_cart(user_id)
     product = db.session.get(Product, product_id)
     if product is None or not product.is_active:
+        db.session.rollback()
         raise NotFound("That product is not available.")
-    cart = _cart_for(user_id)
     item = db.session.scalar(
-        select(CartItem).where(CartItem.cart_id == cart.id, CartItem.product_id == product_id)
+        select(CartItem).where(CartItem.cart_id == cart_id, CartItem.product_id == product_id)
     )
     new_quantity = quantity + (item.quantity if item else 0)
     if new_quantity > MAX_QUANTITY:
@@ -109,7 +118,7 @@ def add_to_cart(user_id: int, product_id: int, quantity: int) -> CartView:
             {"quantity": [f"A cart line holds at most {MAX_QUANTITY}; you have {new_quantity - quantity}."]}
         )
     if item is None:
-        db.session.add(CartItem(cart_id=cart.id, product_id=product_id, quantity=quantity))
+        db.session.add(CartItem(cart_id=cart_id, product_id=product_id, quantity=quantity))
     else:
         item.quantity = new_quantity
     db.session.commit()
@@ -119,7 +128,7 @@ def add_to_cart(user_id: int, product_id: int, quantity: int) -> CartView:
 def set_quantity(user_id: int, product_id: int, quantity: int) -> CartView:
     """Set a line's quantity; 0 removes it. A line not in the cart is NotFound; commits."""
     check_quantity(quantity, allow_zero=True)
-    item = _cart_item(user_id, product_id)
+    item = _locked_cart_item(user_id, product_id)
     if quantity == 0:
         db.session.delete(item)
     else:
@@ -130,7 +139,7 @@ def set_quantity(user_id: int, product_id: int, quantity: int) -> CartView:
 
 def remove_from_cart(user_id: int, product_id: int) -> None:
     """Remove a line; a line not in the cart is NotFound; commits."""
-    db.session.delete(_cart_item(user_id, product_id))
+    db.session.delete(_locked_cart_item(user_id, product_id))
     db.session.commit()
 
 
@@ -139,24 +148,48 @@ def clear_cart(cart_id: int, connection: Connection) -> None:
     connection.execute(CLEAR_CART, {"cart_id": cart_id})
 
 
-def _cart_item(user_id: int, product_id: int) -> CartItem:
-    item = db.session.scalar(
-        select(CartItem).join(Cart).where(Cart.user_id == user_id, CartItem.product_id == product_id)
-    )
-    if item is None:
-        raise NotFound("That product is not in your cart.")
-    return item
+def _lock_cart(user_id: int) -> int | None:
+    """Lock the shopper's cart row as the checkout does; None if they have no cart.
+
+    Every change to a cart's lines takes this lock first, so it waits for a checkout
+    of the cart and lands either before the checkout reads the lines (and is ordered)
+    or after it commits (and stays in the emptied cart); unlocked, a line added in
+    between was deleted with the cart's lines without being ordered. The cart row is
+    the first lock in both, and no product is locked here, so the checkout's order
+    (cart, then products) holds. An UPDATE rather than SELECT ... FOR UPDATE: it is
+    the checkout's own statement, its row lock (FOR NO KEY UPDATE on PostgreSQL) does
+    not block the key-share locks that inserting cart lines takes on the cart, and on
+    SQLite, which ignores FOR UPDATE, it makes the transaction a writer from its
+    first statement, so the writers queue instead of failing to upgrade a read.
+    """
+    connection = db.session.connection()
+    return connection.scalar(LOCK_CART, {"shopper_id": user_id, "now": utcnow()})
 
 
-def _cart_for(user_id: int) -> Cart:
-    """The shopper's cart, created on first use (safe if two requests race)."""
-    cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
-    if cart is not None:
-        return cart
+def _lock_or_create_cart(user_id: int) -> int:
+    """The id of the shopper's cart, locked; created on first use (safe if two requests race)."""
+    cart_id = _lock_cart(user_id)
+    if cart_id is not None:
+        return cart_id
     try:
         with db.session.begin_nested():
             cart = Cart(user_id=user_id)
             db.session.add(cart)
+        return cart.id  # the new row stays locked by this transaction until it commits
     except IntegrityError:
-        cart = db.session.scalar(select(Cart).where(Cart.user_id == user_id))
-    return cart
+        # Another request created it and committed (the unique key waited for that): lock it.
+        return _lock_cart(user_id)
+
+
+def _locked_cart_item(user_id: int, product_id: int) -> CartItem:
+    """The cart's line for the product, with the cart locked; NotFound (lock released) if none."""
+    cart_id = _lock_cart(user_id)
+    item = None
+    if cart_id is not None:
+        item = db.session.scalar(
+            select(CartItem).where(CartItem.cart_id == cart_id, CartItem.product_id == product_id)
+        )
+    if item is None:
+        db.session.rollback()
+        raise NotFound("That product is not in your cart.")
+    return item

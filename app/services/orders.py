@@ -30,7 +30,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import (
     Address,
-    Cart,
     Coupon,
     IdempotencyKey,
     Order,
@@ -41,7 +40,7 @@ from app.models import (
 from app.models.orders import CANCELLED, OUTBOX_PENDING, PENDING
 from app.models.types import utcnow
 from app.services import outbox
-from app.services.cart import CartLine, cart_lines, clear_cart
+from app.services.cart import LOCK_CART, CartLine, cart_lines, clear_cart
 from app.services.coupons import check_coupon
 from app.services.errors import (
     AddressNotYours,
@@ -59,12 +58,6 @@ from app.services.transactions import run_with_retries
 NUMBER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 # The checkout's statements, built once (a checkout binds only its values).
-LOCK_CART = (
-    update(Cart)
-    .where(Cart.user_id == bindparam("shopper_id"))
-    .values(updated_at=bindparam("now"))
-    .returning(Cart.id)
-)
 SHIPPING_ADDRESS = select(
     Address.full_name,
     Address.line1,
