@@ -70,8 +70,13 @@ def _init_extensions(app: Flask) -> None:
     from app.models import User
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    def load_user(cookie_id: str) -> User | None:
+        # "<id>.<session version>" (User.get_id): a cookie from before a logout is stale.
+        user_id, _, version = cookie_id.partition(".")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.session_version == int(version) else None
 
 
 def _rate_limit_storage(config) -> str:

@@ -6,7 +6,7 @@
 - In production (STORE_ENV=production) plain HTTP is redirected to HTTPS and
   the session and remember-me cookies are Secure; they are always HttpOnly and
   SameSite=Lax.
-- Logging in is rate limited per client address (LOGIN_RATE_LIMIT, e.g.
+- Logging in and registering are rate limited per client address (LOGIN_RATE_LIMIT, e.g.
   "10/minute", from the config or the environment); behind a load balancer,
   TRUSTED_PROXIES says how many X-Forwarded-For entries to believe.
 """
@@ -49,6 +49,11 @@ login_rate_limit = limiter.limit(
     methods=["POST"],
     error_message="Too many login attempts. Please wait a minute and try again.",
 )
+registration_rate_limit = limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    error_message="Too many sign-ups from your address. Please wait a minute and try again.",
+)
 
 
 def init_security(app: Flask) -> None:
@@ -88,10 +93,15 @@ def init_security(app: Flask) -> None:
 
 
 def _limit_login(app: Flask) -> None:
-    """Wrap the login view with the rate limit, leaving the auth blueprint untouched."""
-    view = app.view_functions.get("auth.login")
-    if view is not None:
-        app.view_functions["auth.login"] = login_rate_limit(view)
+    """Wrap the login and register views with their rate limits, leaving the auth blueprint untouched.
+
+    Registering is limited too: it tells whether an email has an account, which the
+    login page is careful not to.
+    """
+    for endpoint, limit in (("auth.login", login_rate_limit), ("auth.register", registration_rate_limit)):
+        view = app.view_functions.get(endpoint)
+        if view is not None:
+            app.view_functions[endpoint] = limit(view)
 
 
 def _api_docs_path(app: Flask) -> str | None:

@@ -18,10 +18,18 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of the id the session and remember-me cookies carry (get_id): logging out
+    # moves it on, so a copy of an old cookie no longer logs anyone in. The cookies are
+    # signed, not stored; this number is the only state the server keeps of them.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     addresses: Mapped[list["Address"]] = relationship(
         back_populates="user", order_by="Address.id", cascade="all, delete-orphan"
     )
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the cookies: the id and the session version."""
+        return f"{self.id}.{self.session_version}"
 
     @staticmethod
     def normalize_email(email: str) -> str:

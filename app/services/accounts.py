@@ -1,7 +1,7 @@
 """Accounts: registering, authenticating, and creating users from the command line."""
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
@@ -48,3 +48,12 @@ def authenticate(email: str, password: str) -> User | None:
         check_password_hash(_UNKNOWN_USER_HASH, password or "")
         return None
     return user if user.check_password(password or "") else None
+
+
+def end_sessions(user_id: int) -> None:
+    """Log the account out everywhere: no session or remember-me cookie issued so far
+    logs anyone in any more (User.session_version); commits."""
+    db.session.execute(
+        update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
+    )
+    db.session.commit()

@@ -17,12 +17,12 @@ def log_in(app, client, auth, user) -> None:
     """Log in through the real page; if it is not there yet, write the session Flask-Login reads."""
     auth.login(user.email)
     with client.session_transaction() as session:
-        if session.get("_user_id") == str(user.id):
+        if session.get("_user_id") == user.get_id():
             return
     with app.test_request_context(environ_base=client.environ_base):
         identifier = _create_identifier()  # what "strong" session protection compares with
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
         session["_id"] = identifier
 

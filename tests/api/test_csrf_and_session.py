@@ -27,7 +27,7 @@ def test_the_api_takes_json_posts_without_a_csrf_token(client, token, product):
 
 def test_a_logged_in_browser_session_does_not_open_the_api(app, client, shopper):
     with client.session_transaction() as session:
-        session["_user_id"] = str(shopper.id)
+        session["_user_id"] = shopper.get_id()
         session["_fresh"] = True
 
     response = client.get("/api/v1/cart/")

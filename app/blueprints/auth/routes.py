@@ -1,6 +1,6 @@
 """Registering, logging in and out (SPEC section 6)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth.forms import LoginForm, RegisterForm
@@ -25,7 +25,7 @@ def login():
         # The same words for an unknown email and a wrong password: no hint which accounts exist.
         flash(BAD_LOGIN, "error")
         return render_template("auth/login.html", form=form), 400
-    login_user(user, remember=form.remember.data)
+    _start_session(user, remember=form.remember.data)
     flash("You are logged in.", "success")
     return redirect(_next_url(form.next.data))
 
@@ -43,7 +43,7 @@ def register():
         _add_errors(form, exc.fields)
         flash("Please correct the marked fields.", "error")
         return render_template("auth/register.html", form=form), 400
-    login_user(user)
+    _start_session(user)
     flash("Welcome! Your account is ready.", "success")
     return redirect(_next_url(form.next.data))
 
@@ -51,9 +51,21 @@ def register():
 @bp.post("/logout")
 def logout():
     # POST only, with a CSRF token: a link or an image elsewhere cannot log a shopper out.
+    if current_user.is_authenticated:
+        # The cookies are signed, not stored: without this, a copy of this session's
+        # cookie (or of the remember-me one) would still log in after the logout.
+        accounts.end_sessions(current_user.id)
     logout_user()
+    session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("shop.index"))
+
+
+def _start_session(user, remember: bool = False) -> None:
+    """Log in with a fresh session: nothing a visitor's cookie held before (its CSRF
+    secret above all, which someone may have planted) carries over."""
+    session.clear()
+    login_user(user, remember=remember)
 
 
 def _next_url(target: str | None) -> str:
