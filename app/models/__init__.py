@@ -11,8 +11,10 @@ from app.models.orders import (
     OrderItem,
     OutboxMessage,
 )
+from app.models.types import MAX_ID
 
 __all__ = [
+    "MAX_ID",
     "MAX_QUANTITY",
     "Address",
     "ApiToken",

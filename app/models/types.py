@@ -8,6 +8,8 @@ from sqlalchemy.types import TypeDecorator
 
 Money = Numeric(12, 2, asdecimal=True)
 ZERO = Decimal("0.00")
+MAX_INT = 2**31 - 1  # the largest value a (32-bit) INTEGER column holds
+MAX_ID = MAX_INT  # ids are INTEGER columns: a larger number names nothing
 
 
 def utcnow() -> datetime:

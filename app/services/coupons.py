@@ -10,11 +10,11 @@ from app.extensions import db
 from app.models import Coupon, Order
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import CANCELLED
-from app.models.types import utcnow
+from app.models.types import MAX_INT, utcnow
 from app.services.errors import CouponUnusable, ValidationFailed
 from app.services.pricing import CENT, amount_problem
 
-MAX_LIMIT = 2**31 - 1  # usage limits are 32-bit INTEGER columns
+MAX_LIMIT = MAX_INT  # usage limits are INTEGER columns
 
 
 def find_coupon(code: str) -> Coupon | None:

@@ -52,7 +52,6 @@ class OrderTooLarge(ValidationFailed):
             f"This order's total is over the most one order can hold ({limit:,}); please order fewer items."
         )
         super().__init__({"cart": [message]}, message)
-        self.limit = limit
         self.totals = totals
 
 

@@ -11,16 +11,17 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Product, StockAdjustment
+from app.models.types import MAX_INT
 from app.services.catalog import slugify
 from app.services.errors import ValidationFailed
-from app.services.pricing import MAX_AMOUNT
+from app.services.pricing import amount_problem
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
 OPTIONAL_COLUMNS = ("description", "is_active")
 MAX_SKU_LENGTH = 64
 MAX_NAME_LENGTH = 200
 MAX_SLUG_LENGTH = 220
-MAX_STOCK = 2**31 - 1  # a 32-bit INTEGER column
+MAX_STOCK = MAX_INT  # an INTEGER column
 TRUE_WORDS = {"1", "true", "yes", "y", "on"}
 FALSE_WORDS = {"0", "false", "no", "n", "off"}
 MAX_REPORTED_ERRORS = 20
@@ -180,10 +181,9 @@ def _parse_price(text: str) -> Decimal:
         raise ValueError(f"price {text!r} is not a number")
     if price < 0:
         raise ValueError(f"price {text} is negative")
-    if price != price.quantize(Decimal("0.01")):
-        raise ValueError(f"price {text} has more than 2 decimal places")
-    if price > MAX_AMOUNT:
-        raise ValueError(f"price {text} is too large")
+    problem = amount_problem(price)
+    if problem:
+        raise ValueError(f"price {text} {problem}")
     return price.quantize(Decimal("0.01"))
 
 

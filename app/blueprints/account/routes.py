@@ -9,15 +9,12 @@ from flask_login import current_user, login_required
 
 from app.blueprints.account.forms import COUNTRY_NAMES, AddressForm, NewAddressForm
 from app.blueprints.auth.redirects import login_required_back_to
-from app.blueprints.paging import requested_page
+from app.blueprints.url_values import ID, requested_page
 from app.services import addresses as address_book
 from app.services import order_history
 from app.services.errors import NotFound, ValidationFailed
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-# Ids beyond a 32-bit integer cannot exist; matching them in the URL keeps them away from the database.
-ID = "int(max=2147483647)"
 
 
 @bp.get("/orders")

@@ -4,7 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import CouponForm, show_errors
-from app.blueprints.paging import requested_page
+from app.blueprints.url_values import ID, requested_page
 from app.services import coupons_admin
 from app.services.errors import ValidationFailed
 
@@ -30,7 +30,7 @@ def new_coupon():
     return render_template("admin/coupon_form.html", form=form, coupon=None), status
 
 
-@bp.route("/admin/coupons/<int(max=2147483647):coupon_id>", methods=["GET", "POST"])
+@bp.route(f"/admin/coupons/<{ID}:coupon_id>", methods=["GET", "POST"])
 def edit_coupon(coupon_id: int):
     coupon = coupons_admin.get_coupon(coupon_id)
     form = CouponForm()
@@ -48,14 +48,14 @@ def edit_coupon(coupon_id: int):
     return render_template("admin/coupon_form.html", form=form, coupon=coupon), status
 
 
-@bp.post("/admin/coupons/<int(max=2147483647):coupon_id>/deactivate")
+@bp.post(f"/admin/coupons/<{ID}:coupon_id>/deactivate")
 def deactivate_coupon(coupon_id: int):
     coupon = coupons_admin.set_coupon_active(coupon_id, False)
     flash(f"Coupon {coupon.code} deactivated: shoppers can no longer use it.", "success")
     return redirect(url_for("admin.coupons"), code=303)
 
 
-@bp.post("/admin/coupons/<int(max=2147483647):coupon_id>/activate")
+@bp.post(f"/admin/coupons/<{ID}:coupon_id>/activate")
 def activate_coupon(coupon_id: int):
     coupon = coupons_admin.set_coupon_active(coupon_id, True)
     flash(f"Coupon {coupon.code} is active again.", "success")

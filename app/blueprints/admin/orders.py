@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NoteForm, OrderFilterForm, StatusForm
-from app.blueprints.paging import requested_page
+from app.blueprints.url_values import requested_page
 from app.models.orders import CANCELLED, TRANSITIONS
 from app.services import admin_orders, order_status
 from app.services.errors import InvalidTransition

@@ -5,14 +5,12 @@ from flask_login import current_user
 
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NewProductForm, ProductForm, StockAdjustmentForm, show_errors
-from app.blueprints.paging import requested_page
+from app.blueprints.url_values import ID, requested_page
 from app.services import catalog_admin
 from app.services.catalog import get_product, search_products
 from app.services.errors import ValidationFailed
 
 PRODUCTS_PER_PAGE = 25
-# Ids beyond a 32-bit integer cannot exist; matching them in the URL keeps them away from the database.
-ID = "int(max=2147483647)"
 
 
 @bp.get("/admin/products")

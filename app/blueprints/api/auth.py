@@ -26,14 +26,15 @@ def guard_request() -> None:
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
-    if limit is not None and request.content_length is None and _has_body():
+    has_body = _has_body()
+    if limit is not None and request.content_length is None and has_body:
         _read_chunked_body(limit)
-    if _has_body() and not request.is_json:
+    if has_body and not request.is_json:
         raise ApiError(
             415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json."
         )
     view = current_app.view_functions.get(request.endpoint or "")
-    if _has_body() and not getattr(view, "api_takes_body", False):
+    if has_body and not getattr(view, "api_takes_body", False):
         refuse_fields_in_body()
     if getattr(view, "api_public", False):
         return

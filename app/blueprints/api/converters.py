@@ -6,7 +6,7 @@ database something it would choke on (an id past its integer range, a NUL).
 
 from werkzeug.routing import BaseConverter
 
-from app.blueprints.api.schemas import MAX_ID
+from app.models import MAX_ID
 
 ORDER_NUMBER_PATTERN = r"[A-Za-z0-9-]{1,16}"
 

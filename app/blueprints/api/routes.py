@@ -23,7 +23,7 @@ from app.blueprints.api.limits import (
     token_requests_per_account,
     token_requests_per_address,
 )
-from app.blueprints.api.parsing import ApiParser
+from app.blueprints.api.parsing import PARSER
 from app.services import (
     addresses,
     api_tokens,
@@ -39,7 +39,7 @@ from app.services.errors import ShopError
 
 
 class ApiBlueprint(Blueprint):
-    ARGUMENTS_PARSER = ApiParser()
+    ARGUMENTS_PARSER = PARSER
 
     def arguments(self, schema, *args, **kwargs):
         """flask-smorest's, with a schema class made into its instance once, here.

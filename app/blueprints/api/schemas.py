@@ -7,11 +7,9 @@ documented as `additionalProperties: false`. Money goes out as a decimal string
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.models import MAX_QUANTITY
+from app.models import MAX_ID, MAX_QUANTITY
 from app.models.orders import STATUSES
 
-# Ids are PostgreSQL integers; a larger number names nothing.
-MAX_ID = 2**31 - 1
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 

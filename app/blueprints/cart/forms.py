@@ -5,9 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.widgets import HiddenInput, NumberInput
 
-from app.models import MAX_QUANTITY
-
-MAX_ID = 2**31 - 1
+from app.models import MAX_ID, MAX_QUANTITY
 
 
 class AddToCartForm(FlaskForm):

@@ -9,14 +9,13 @@ from flask_login import current_user, login_required
 
 from app.blueprints.auth.redirects import login_required_back_to, send_to_login
 from app.blueprints.cart.forms import AddToCartForm, QuantityForm
+from app.blueprints.url_values import ID
 from app.services import cart, catalog
 from app.services.errors import NotFound, ShopError, ValidationFailed
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
 NOT_AVAILABLE = "That product is not available."
-# Ids beyond a 32-bit integer cannot exist; matching them in the URL keeps them away from the database.
-ID = "int(max=2147483647)"
 
 
 @bp.get("")

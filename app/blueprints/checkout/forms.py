@@ -6,8 +6,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Regexp
 
+from app.models import MAX_ID
+
 NEW_ADDRESS = "new"
-MAX_ID = 2**31 - 1  # no id is larger; a much larger one would overflow the database's integers
 
 
 class CheckoutForm(FlaskForm):

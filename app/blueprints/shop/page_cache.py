@@ -30,7 +30,7 @@ def init_page_cache(app: Flask) -> None:
         app,
         config={
             "CACHE_TYPE": "SimpleCache",
-            "CACHE_DEFAULT_TIMEOUT": max(app.config["CATALOG_PAGE_CACHE_SECONDS"], 0),
+            "CACHE_DEFAULT_TIMEOUT": app.config["CATALOG_PAGE_CACHE_SECONDS"],
             "CACHE_THRESHOLD": 500,  # distinct searches and pages kept; the oldest go first
         },
     )
@@ -39,7 +39,7 @@ def init_page_cache(app: Flask) -> None:
 def renders_afresh() -> bool:
     """True when this request may not use the cache: it is off, or the visitor has a session."""
     config = current_app.config
-    if config["CATALOG_PAGE_CACHE_SECONDS"] <= 0:
+    if config["CATALOG_PAGE_CACHE_SECONDS"] == 0:
         return True  # a timeout of 0 would mean "forever" to the cache
     remember_cookie = config.get("REMEMBER_COOKIE_NAME", DEFAULT_REMEMBER_COOKIE_NAME)
     return config["SESSION_COOKIE_NAME"] in request.cookies or remember_cookie in request.cookies

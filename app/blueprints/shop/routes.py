@@ -3,13 +3,13 @@
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from app.blueprints.cart.forms import AddToCartForm
-from app.blueprints.paging import requested_page
 from app.blueprints.shop.page_cache import (
     init_page_cache,
     page_cache,
     rendered_for_nobody,
     renders_afresh,
 )
+from app.blueprints.url_values import requested_page
 from app.services import catalog
 from app.services.errors import NotFound
 

@@ -1,7 +1,12 @@
-"""The page number a paginated list was asked for, read alike by every list page."""
+"""Numbers the pages read from their URLs, bounded to what the database can hold."""
 
 from flask import request
 
+from app.models import MAX_ID
+
+# A route converter for ids: a larger number cannot name a row, and matching it in the
+# URL (404) keeps it away from the database, where it would overflow the INTEGER.
+ID = f"int(max={MAX_ID})"
 # No list has two billion pages, and a larger number times the page size can overflow
 # the database's 64-bit OFFSET; such a number is read like any other bad page number.
 MAX_PAGE = 2**31 - 1
