@@ -29,7 +29,7 @@ class Config:
 
     CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or None
     REDIS_URL = os.environ.get("REDIS_URL") or None
-    # The confirmation-email outbox (app/services/outbox.py), in seconds: how often beat
+    # The confirmation-email outbox (app/services/notifications/outbox.py), in seconds: how often beat
     # relays owed emails, how long a fresh one is left to the after-commit dispatch, and
     # how long a delivery may run before another worker may take it over (its worker died).
     OUTBOX_RELAY_INTERVAL_SECONDS = os.environ.get("OUTBOX_RELAY_INTERVAL_SECONDS", "30")

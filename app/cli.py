@@ -12,8 +12,11 @@ from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.services import accounts, coupons, demo, product_import
+from app.services import demo
+from app.services.accounts import users
+from app.services.catalog import imports
 from app.services.errors import ValidationFailed
+from app.services.ordering import coupons
 
 
 def register(app: Flask) -> None:
@@ -101,7 +104,7 @@ def seed_demo_command() -> None:
 
 @click.group("users")
 def users_group() -> None:
-    """Manage accounts."""
+    """Manage users."""
 
 
 @users_group.command("create")
@@ -113,7 +116,7 @@ def users_group() -> None:
 def create_user_command(email: str, password: str, is_admin: bool) -> None:
     """Add an account with EMAIL and --password."""
     try:
-        user = accounts.register_user(email, password, is_admin=is_admin)
+        user = users.register_user(email, password, is_admin=is_admin)
     except ValidationFailed as exc:
         raise _refuse(exc) from None
     click.echo(f"Created {'admin' if user.is_admin else 'shopper'} account {user.email}.")
@@ -134,7 +137,7 @@ def import_products_command(file: str) -> None:
     """
     try:
         with open(file, encoding="utf-8-sig", newline="") as source:
-            result = product_import.import_products(source, source_name=f"products import {file}")
+            result = imports.import_products(source, source_name=f"products import {file}")
     except UnicodeDecodeError:
         raise click.ClickException(f"{file} is not UTF-8 text; nothing was imported.") from None
     except ValidationFailed as exc:

@@ -4,8 +4,8 @@ import logging
 
 from celery import shared_task
 
-from app.services import outbox
-from app.services.emails import send_confirmation
+from app.services.notifications import outbox
+from app.services.notifications.emails import send_confirmation
 
 log = logging.getLogger(__name__)
 

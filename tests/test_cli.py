@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Address, Coupon, Product, StockAdjustment, User
 from app.services import demo
-from app.services.accounts import authenticate
+from app.services.accounts.users import authenticate
 from tests.conftest import PASSWORD
 from tests.factories import CouponFactory, ProductFactory, UserFactory
 

@@ -9,7 +9,7 @@ from sqlalchemy import update
 
 from app.extensions import db
 from app.models import Order
-from app.services.orders import place_order
+from app.services.ordering.placing import place_order
 from tests import factories
 
 

@@ -271,7 +271,7 @@ def test_the_largest_storable_amounts_are_accepted(admin_client):
 
 def test_a_code_saved_by_another_admin_meanwhile_is_reported_as_taken(admin_client, monkeypatch):
     # The other admin's coupon is saved between this one's check and its commit.
-    from app.services import coupons
+    from app.services.ordering import coupons
 
     real_find = coupons.find_coupon
 

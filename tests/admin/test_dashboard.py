@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.services.order_status import change_status
+from app.services.ordering.lifecycle import change_status
 from tests import factories
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from app.extensions import db, mail
 from app.models import Coupon, OrderEvent, OutboxMessage
-from app.services.order_status import change_status
+from app.services.ordering.lifecycle import change_status
 from tests import factories
 from tests.admin.helpers import count, events_of, status_of, stock_of
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.services.order_status import change_status
+from app.services.ordering.lifecycle import change_status
 from tests import factories
 
 PER_PAGE = 3

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Coupon, Order, StockAdjustment
-from app.services.catalog_admin import adjust_stock
+from app.services.catalog.editing import adjust_stock
 from app.services.errors import InsufficientStock, InvalidTransition, ValidationFailed
-from app.services.order_status import change_status, order_by_number
-from app.services.orders import place_order
+from app.services.ordering.lifecycle import change_status
+from app.services.ordering.lookups import order_by_number
+from app.services.ordering.placing import place_order
 from tests import factories
 from tests.admin.helpers import stock_of
 

@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.models import ApiToken
 from app.models.types import utcnow
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 from tests import factories
 from tests.conftest import PASSWORD
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Address, ApiToken, CartItem, Order
 from app.models.orders import CANCELLED, PENDING
-from app.services import api_tokens
+from app.services.accounts import api_tokens
 from tests import factories
 from tests.api.conftest import error_of
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from app.blueprints.api import routes
 from app.extensions import db
 from app.models import CartItem, Coupon, IdempotencyKey, Order, Product
-from app.services import order_status
 from app.services.errors import IdempotencyKeyInUse
+from app.services.ordering import lifecycle, lookups
 from tests import factories
 from tests.api.conftest import error_of
 
@@ -226,7 +226,7 @@ def test_a_key_still_being_processed_is_409(api, address, filled_cart, monkeypat
     def busy(*args, **kwargs):
         raise IdempotencyKeyInUse()
 
-    monkeypatch.setattr(routes.orders, "place_order", busy)
+    monkeypatch.setattr(routes.placing, "place_order", busy)
 
     response = place(api, address, headers={"Idempotency-Key": "key-1"})
 
@@ -300,9 +300,9 @@ def test_cancelling_gives_the_coupon_use_back(api, address, filled_cart):
 
 def test_cancelling_a_shipped_order_is_409_invalid_transition(api, address, filled_cart, admin, product):
     number = place(api, address).get_json()["number"]
-    order = order_status.order_by_number(number)
-    order_status.change_status(order, "paid", admin.id)
-    order_status.change_status(order, "shipped", admin.id)
+    order = lookups.order_by_number(number)
+    lifecycle.change_status(order, "paid", admin.id)
+    lifecycle.change_status(order, "shipped", admin.id)
 
     response = api.post(f"/api/v1/orders/{number}/cancel")
 

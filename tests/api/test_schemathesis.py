@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from app import create_app
-from app.services import orders
+from app.services.ordering import placing
 from tests import factories
 from tests.api.conftest import token_for
 
@@ -46,7 +46,7 @@ def seeded(app, shopper):
     address = factories.AddressFactory(user=shopper)
     factories.CouponFactory(code="SAVE10")
     factories.fill_cart(shopper, (products[0], 1))
-    orders.place_order(shopper.id, address.id)
+    placing.place_order(shopper.id, address.id)
     factories.fill_cart(shopper, (products[1], 2), (products[2], 1))
     return shopper
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db, mail
 from app.models import Address, CartItem, Coupon, Order, Product
 from app.models.types import utcnow
-from app.services.orders import place_order
+from app.services.ordering.placing import place_order
 from tests import factories
 from tests.blueprints.checkout_support import PRICING_CONFIG, flashes, log_in, saved_address
 

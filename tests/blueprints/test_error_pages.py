@@ -5,7 +5,7 @@ from flask import abort
 
 from app.extensions import db
 from app.models import User
-from app.services import addresses
+from app.services.accounts import addresses
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Order
-from app.services.orders import place_order
+from app.services.ordering.placing import place_order
 from tests import factories
 from tests.blueprints.checkout_support import PRICING_CONFIG, saved_address
 from tests.conftest import PASSWORD

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Coupon, Order, Product
-from app.services.order_status import change_status
-from app.services.orders import place_order
+from app.services.ordering.lifecycle import change_status
+from app.services.ordering.placing import place_order
 from tests import factories
 from tests.blueprints.checkout_support import PRICING_CONFIG, log_in, saved_address
 

@@ -12,7 +12,7 @@ from tests.conftest import PASSWORD
 from tests.integration import rows
 from tests.integration.shoppers import AppShopper
 
-# The coupon use is the last statement of the order's transaction (app/services/orders.py):
+# The coupon use is the last statement of the order's transaction (app/services/ordering/placing.py):
 # failing there means the order, its lines and outbox message, the emptied cart and every
 # stock decrement have all been written, uncommitted, when the error strikes.
 INJECT_FAILURE = [

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.models.coupons import FIXED, PERCENT, Coupon
-from app.services.coupons import check_coupon
 from app.services.errors import CouponUnusable
-from app.services.pricing import PricingRules, compute_totals
+from app.services.ordering.coupons import check_coupon
+from app.services.ordering.pricing import PricingRules, compute_totals
 
 CENT = Decimal("0.01")
 NOW = datetime(2030, 6, 15, 12, 0, tzinfo=UTC)

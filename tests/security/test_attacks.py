@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db, mail
 from app.models import Product
-from app.services.order_status import add_note
-from app.services.orders import place_order
+from app.services.ordering.lifecycle import add_note
+from app.services.ordering.placing import place_order
 from tests.conftest import PASSWORD, _test_config
 from tests.factories import AddressFactory, CouponFactory, ProductFactory, UserFactory, fill_cart
 from tests.security.conftest import csrf_token_from, login_through_form

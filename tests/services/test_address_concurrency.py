@@ -8,7 +8,7 @@ parallel, SQLite serializes the writers.
 from collections import Counter
 
 from app.models import Address
-from app.services.addresses import find_or_create_address
+from app.services.accounts.addresses import find_or_create_address
 from tests.services.helpers import count_rows
 from tests.services.test_concurrency import kinds, run_together
 

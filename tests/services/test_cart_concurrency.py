@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Order, OrderItem
-from app.services.cart import add_to_cart, remove_from_cart, set_quantity
-from app.services.orders import place_order
+from app.services.ordering.cart import add_to_cart, remove_from_cart, set_quantity
+from app.services.ordering.placing import place_order
 from tests.factories import AddressFactory, ProductFactory, UserFactory, fill_cart
 from tests.services.helpers import cart_lines_of
 from tests.services.test_concurrency import kinds, run_together

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.services.orders import place_order
+from app.services.ordering.placing import place_order
 from tests.factories import CouponFactory, ProductFactory, fill_cart
 from tests.services.helpers import celery_not_eager, counting_statements
 

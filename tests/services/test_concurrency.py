@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Order, OrderItem
 from app.services.errors import CouponUnusable, IdempotencyKeyInUse, InsufficientStock, InvalidTransition
-from app.services.order_status import cancel_order
-from app.services.orders import place_order
+from app.services.ordering.lifecycle import cancel_order
+from app.services.ordering.placing import place_order
 from tests.factories import AddressFactory, CouponFactory, ProductFactory, UserFactory, fill_cart
 from tests.services.helpers import cart_lines_of, count_rows, stock_of, used_count_of
 

@@ -8,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 from app.models import Coupon
 from app.models.types import utcnow
-from app.services import coupons
-from app.services.coupons import check_coupon, create_coupon, usable_coupon
 from app.services.errors import CouponUnusable, ValidationFailed
-from app.services.order_status import cancel_order, change_status
-from app.services.orders import place_order
+from app.services.ordering import coupons
+from app.services.ordering.coupons import check_coupon, create_coupon, usable_coupon
+from app.services.ordering.lifecycle import cancel_order, change_status
+from app.services.ordering.placing import place_order
 from tests.factories import AddressFactory, CouponFactory, ProductFactory, fill_cart
 from tests.services.helpers import count_rows, snapshot
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import OutboxMessage
 from app.services.errors import InsufficientStock
-from app.services.orders import place_order
+from app.services.ordering.placing import place_order
 from app.tasks import deliver_outbox_message
 from tests.conftest import _test_config
 from tests.factories import CouponFactory, ProductFactory, fill_cart

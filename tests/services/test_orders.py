@@ -11,7 +11,6 @@ from app import tasks as app_tasks
 from app.extensions import db, mail
 from app.models import IdempotencyKey, Order, OrderEvent, OutboxMessage
 from app.models.types import utcnow
-from app.services import orders as orders_service
 from app.services.errors import (
     AddressNotYours,
     CouponUnusable,
@@ -21,8 +20,9 @@ from app.services.errors import (
     InvalidTransition,
     ShortLine,
 )
-from app.services.order_status import cancel_order, change_status
-from app.services.orders import NUMBER_ALPHABET, new_order_number, place_order
+from app.services.ordering import placing
+from app.services.ordering.lifecycle import cancel_order, change_status
+from app.services.ordering.placing import NUMBER_ALPHABET, new_order_number, place_order
 from app.tasks import deliver_outbox_message
 from tests.factories import AddressFactory, CouponFactory, ProductFactory, fill_cart
 from tests.services.helpers import (
@@ -241,7 +241,7 @@ def test_failure_after_the_inserts_rolls_everything_back(shopper, address, coupo
     first = ProductFactory(stock=5)
     last = ProductFactory(name="Last", stock=2)
     fill_cart(shopper, (first, 1), (last, 3))
-    monkeypatch.setattr(orders_service, "refuse_short_lines", lambda lines: None)
+    monkeypatch.setattr(placing, "refuse_short_lines", lambda lines: None)
     before = snapshot()
 
     with (
@@ -266,14 +266,14 @@ def test_coupon_used_up_inside_the_transaction_rolls_everything_back(
     # The coupon passes the early check, but its guarded increment finds the limit reached
     # (another buyer used the last use in between): nothing of the order survives.
     limited = CouponFactory(code="LAST1", usage_limit=1, used_count=0)
-    real_check = orders_service.check_coupon
+    real_check = placing.check_coupon
 
     def check_then_lose_the_race(coupon, subtotal, uses):
         checked = real_check(coupon, subtotal, uses)
         db.session.execute(update(type(limited)).where(type(limited).id == limited.id).values(used_count=1))
         return checked
 
-    monkeypatch.setattr(orders_service, "check_coupon", check_then_lose_the_race)
+    monkeypatch.setattr(placing, "check_coupon", check_then_lose_the_race)
     before = snapshot()
     with mail.record_messages() as sent, pytest.raises(CouponUnusable) as refused:
         place_order(shopper.id, address.id, "LAST1")

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db, mail
 from app.models import OutboxMessage
-from app.services.orders import place_order
-from app.services.outbox_publisher import OutboxPublisher
+from app.services.notifications.publisher import OutboxPublisher
+from app.services.ordering.placing import place_order
 from app.tasks import queue_outbox_deliveries
 from tests.factories import ProductFactory, fill_cart
 from tests.services.helpers import celery_not_eager

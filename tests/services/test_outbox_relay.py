@@ -10,8 +10,8 @@ from app.extensions import db, mail
 from app.models import OutboxMessage
 from app.models.orders import OUTBOX_FAILED, OUTBOX_SENT
 from app.models.types import utcnow
-from app.services import outbox
-from app.services.orders import place_order
+from app.services.notifications import outbox
+from app.services.ordering.placing import place_order
 from tests.factories import ProductFactory, fill_cart
 
 

@@ -11,11 +11,11 @@ import pytest
 
 from app.extensions import db
 from app.models import Coupon, Order
-from app.services.cart import get_cart
-from app.services.checkout_preview import preview_totals
 from app.services.errors import OrderTooLarge, ValidationFailed
-from app.services.orders import place_order
-from app.services.pricing import MAX_AMOUNT, PricingRules, compute_totals, line_total, to_cents
+from app.services.ordering.cart import get_cart
+from app.services.ordering.placing import place_order
+from app.services.ordering.preview import preview_totals
+from app.services.ordering.pricing import MAX_AMOUNT, PricingRules, compute_totals, line_total, to_cents
 from tests.factories import CouponFactory, ProductFactory, fill_cart
 from tests.services.helpers import snapshot
 
@@ -295,7 +295,7 @@ def test_rates_are_read_from_environment_variables_of_the_same_names(tmp_path):
     }
     env.pop("STORE_ENV", None)
     script = (
-        "import json; from app import create_app; from app.services.pricing import PricingRules\n"
+        "import json; from app import create_app; from app.services.ordering.pricing import PricingRules\n"
         "with create_app().app_context(): r = PricingRules.from_config()\n"
         "print(json.dumps([str(r.tax_rate), str(r.shipping_flat_rate), "
         "str(r.free_shipping_threshold), r.currency]))"

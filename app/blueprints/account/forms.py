@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
-from app.services.addresses import FIELDS, MAX_LENGTHS
+from app.services.accounts.addresses import FIELDS, MAX_LENGTHS
 
 COUNTRY_NAMES = {country.alpha_2: country.name for country in pycountry.countries}
 COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [

@@ -10,9 +10,9 @@ from flask_login import current_user, login_required
 from app.blueprints.account.forms import COUNTRY_NAMES, AddressForm, NewAddressForm
 from app.blueprints.auth.redirects import login_required_back_to
 from app.blueprints.url_values import ID, requested_page
-from app.services import addresses as address_book
-from app.services import order_history
+from app.services.accounts import addresses as address_book
 from app.services.errors import NotFound, ValidationFailed
+from app.services.ordering import lookups
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -21,7 +21,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 @login_required
 def orders():
     page = requested_page()
-    history = order_history.orders_page(current_user.id, page, current_app.config["ORDERS_PER_PAGE"])
+    history = lookups.orders_page(current_user.id, page, current_app.config["ORDERS_PER_PAGE"])
     return render_template("account/orders.html", orders=history)
 
 

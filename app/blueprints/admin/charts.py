@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.services.admin_orders import DayRevenue
+from app.services.ordering.reports import DayRevenue
 
 WIDTH, HEIGHT = 700, 240
 TOP, BOTTOM, LEFT = 16, 28, 8

@@ -5,13 +5,13 @@ from flask import flash, redirect, render_template, request, url_for
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import CouponForm, show_errors
 from app.blueprints.url_values import ID, requested_page
-from app.services import coupons_admin
 from app.services.errors import ValidationFailed
+from app.services.ordering import coupons as coupon_book
 
 
 @bp.get("/admin/coupons")
 def coupons():
-    page = coupons_admin.list_coupons(page=requested_page())
+    page = coupon_book.list_coupons(page=requested_page())
     return render_template("admin/coupons.html", page=page)
 
 
@@ -20,7 +20,7 @@ def new_coupon():
     form = CouponForm()
     if form.validate_on_submit():
         try:
-            coupon = coupons_admin.add_coupon(form.code.data, **form.service_fields())
+            coupon = coupon_book.create_coupon(form.code.data, **form.service_fields())
         except ValidationFailed as refused:
             show_errors(form, refused.fields, CouponForm.SERVICE_FIELD_NAMES)
         else:
@@ -32,13 +32,13 @@ def new_coupon():
 
 @bp.route(f"/admin/coupons/<{ID}:coupon_id>", methods=["GET", "POST"])
 def edit_coupon(coupon_id: int):
-    coupon = coupons_admin.get_coupon(coupon_id)
+    coupon = coupon_book.get_coupon(coupon_id)
     form = CouponForm()
     if request.method == "GET":
         form.fill_from(coupon)
     elif form.validate_on_submit():
         try:
-            coupons_admin.update_coupon(coupon_id, form.code.data, **form.service_fields())
+            coupon_book.update_coupon(coupon_id, form.code.data, **form.service_fields())
         except ValidationFailed as refused:
             show_errors(form, refused.fields, CouponForm.SERVICE_FIELD_NAMES)
         else:
@@ -50,13 +50,13 @@ def edit_coupon(coupon_id: int):
 
 @bp.post(f"/admin/coupons/<{ID}:coupon_id>/deactivate")
 def deactivate_coupon(coupon_id: int):
-    coupon = coupons_admin.set_coupon_active(coupon_id, False)
+    coupon = coupon_book.set_coupon_active(coupon_id, False)
     flash(f"Coupon {coupon.code} deactivated: shoppers can no longer use it.", "success")
     return redirect(url_for("admin.coupons"), code=303)
 
 
 @bp.post(f"/admin/coupons/<{ID}:coupon_id>/activate")
 def activate_coupon(coupon_id: int):
-    coupon = coupons_admin.set_coupon_active(coupon_id, True)
+    coupon = coupon_book.set_coupon_active(coupon_id, True)
     flash(f"Coupon {coupon.code} is active again.", "success")
     return redirect(url_for("admin.coupons"), code=303)

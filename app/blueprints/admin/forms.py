@@ -19,7 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import STATUSES
-from app.services.admin_orders import OrderFilter
+from app.services.ordering.reports import OrderFilter
 
 
 class OrderFilterForm(FlaskForm):

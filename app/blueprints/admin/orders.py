@@ -16,8 +16,9 @@ from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NoteForm, OrderFilterForm, StatusForm
 from app.blueprints.url_values import requested_page
 from app.models.orders import CANCELLED, TRANSITIONS
-from app.services import admin_orders, order_status
 from app.services.errors import InvalidTransition
+from app.services.notifications import outbox
+from app.services.ordering import lifecycle, lookups, reports
 
 
 @bp.get("/admin/orders")
@@ -25,7 +26,7 @@ def orders():
     form = OrderFilterForm(request.args)
     page = None
     if form.validate():
-        page = admin_orders.search_orders(
+        page = reports.search_orders(
             form.to_filter(),
             page=requested_page(),
             per_page=current_app.config["ORDERS_PER_PAGE"],
@@ -41,7 +42,7 @@ def orders_csv():
         problems = "; ".join(f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items())
         return Response(f"Fix the filter: {problems}\n", status=400, mimetype="text/plain")
     return Response(
-        stream_with_context(admin_orders.export_csv(form.to_filter())),
+        stream_with_context(reports.export_csv(form.to_filter())),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="orders.csv"'},
     )
@@ -49,7 +50,7 @@ def orders_csv():
 
 @bp.get("/admin/orders/<number>")
 def order(number: str):
-    order = order_status.order_by_number(number)
+    order = lookups.order_by_number(number)
     return render_template(
         "admin/order.html",
         order=order,
@@ -62,13 +63,13 @@ def order(number: str):
 @bp.post("/admin/orders/<number>/status")
 def change_status(number: str):
     """Move the order along one of SPEC section 4's arrows; any other move is refused unchanged."""
-    order = order_status.order_by_number(number)
+    order = lookups.order_by_number(number)
     form = StatusForm()
     if not form.validate_on_submit():
         flash("Choose a status.", "error")
         return _back_to(order)
     try:
-        order_status.change_status(order, form.status.data, current_user.id)
+        lifecycle.change_status(order, form.status.data, current_user.id)
     except InvalidTransition as refused:
         flash(refused.message, "error")
         return _back_to(order)
@@ -81,20 +82,20 @@ def change_status(number: str):
 
 @bp.post("/admin/orders/<number>/notes")
 def add_note(number: str):
-    order = order_status.order_by_number(number)
+    order = lookups.order_by_number(number)
     form = NoteForm()
     if not form.validate_on_submit():
         flash("Write a note of at most 2000 characters.", "error")
         return _back_to(order)
-    order_status.add_note(order, current_user.id, form.note.data)
+    lifecycle.add_note(order, current_user.id, form.note.data)
     flash("Note added.", "success")
     return _back_to(order)
 
 
 @bp.post("/admin/orders/<number>/resend-confirmation")
 def resend_confirmation(number: str):
-    order = order_status.order_by_number(number)
-    order_status.resend_confirmation(order, current_user.id)
+    order = lookups.order_by_number(number)
+    outbox.resend_confirmation(order, current_user.id)
     flash(f"The confirmation email to {order.user.email} was queued again.", "success")
     return _back_to(order)
 

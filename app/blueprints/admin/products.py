@@ -6,8 +6,8 @@ from flask_login import current_user
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NewProductForm, ProductForm, StockAdjustmentForm, show_errors
 from app.blueprints.url_values import ID, requested_page
-from app.services import catalog_admin
-from app.services.catalog import get_product, search_products
+from app.services.catalog import editing
+from app.services.catalog.browsing import get_product, search_products
 from app.services.errors import ValidationFailed
 
 PRODUCTS_PER_PAGE = 25
@@ -25,7 +25,7 @@ def new_product():
     form = NewProductForm()
     if form.validate_on_submit():
         try:
-            product = catalog_admin.create_product(
+            product = editing.create_product(
                 **form.service_fields(), stock=form.stock.data or 0, actor_id=current_user.id
             )
         except ValidationFailed as refused:
@@ -43,7 +43,7 @@ def edit_product(product_id: int):
     form = ProductForm(obj=product)
     if form.validate_on_submit():
         try:
-            catalog_admin.update_product(product_id, **form.service_fields())
+            editing.update_product(product_id, **form.service_fields())
         except ValidationFailed as refused:
             show_errors(form, refused.fields)
         else:
@@ -59,7 +59,7 @@ def adjust_stock(product_id: int):
     form = StockAdjustmentForm()
     if form.validate_on_submit():
         try:
-            stock = catalog_admin.adjust_stock(product_id, form.delta.data, form.reason.data, current_user.id)
+            stock = editing.adjust_stock(product_id, form.delta.data, form.reason.data, current_user.id)
         except ValidationFailed as refused:
             show_errors(form, refused.fields)
         else:
@@ -70,14 +70,14 @@ def adjust_stock(product_id: int):
 
 @bp.post(f"/admin/products/<{ID}:product_id>/activate")
 def activate_product(product_id: int):
-    product = catalog_admin.set_product_active(product_id, True)
+    product = editing.set_product_active(product_id, True)
     flash(f"{product.name} is on sale again.", "success")
     return _return_from_switch(product_id)
 
 
 @bp.post(f"/admin/products/<{ID}:product_id>/deactivate")
 def deactivate_product(product_id: int):
-    product = catalog_admin.set_product_active(product_id, False)
+    product = editing.set_product_active(product_id, False)
     flash(f"{product.name} is no longer shown to shoppers.", "success")
     return _return_from_switch(product_id)
 
@@ -95,5 +95,5 @@ def _edit_page(product, form, stock_form):
         product=product,
         form=form,
         stock_form=stock_form,
-        adjustments=catalog_admin.recent_adjustments(product.id),
+        adjustments=editing.recent_adjustments(product.id),
     )

@@ -12,7 +12,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.blueprints.api.errors import ApiError
 from app.blueprints.api.parsing import refuse_fields_in_body
-from app.services.api_tokens import verify_token
+from app.services.accounts.api_tokens import verify_token
 
 
 def public(view):

@@ -14,7 +14,7 @@ from flask import jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
-from app.services.api_tokens import BadCredentials
+from app.services.accounts.api_tokens import BadCredentials
 from app.services.errors import (
     EmptyCart,
     IdempotencyKeyInUse,

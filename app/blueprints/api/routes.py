@@ -24,18 +24,11 @@ from app.blueprints.api.limits import (
     token_requests_per_address,
 )
 from app.blueprints.api.parsing import PARSER
-from app.services import (
-    addresses,
-    api_tokens,
-    cart,
-    catalog,
-    idempotency,
-    order_history,
-    order_status,
-    orders,
-)
-from app.services.checkout_preview import preview_totals
+from app.services.accounts import addresses, api_tokens
+from app.services.catalog import browsing
 from app.services.errors import ShopError
+from app.services.ordering import cart, idempotency, lifecycle, lookups, placing
+from app.services.ordering.preview import preview_totals
 
 
 class ApiBlueprint(Blueprint):
@@ -144,7 +137,7 @@ def revoke_token():
 @errors(400)
 def list_products(query):
     """A page of active products, by name; `q` searches name, SKU and description."""
-    return page_body(catalog.search_products(query["q"], page=query["page"], per_page=query["per_page"]))
+    return page_body(browsing.search_products(query["q"], page=query["page"], per_page=query["per_page"]))
 
 
 @bp.route("/products/<id:product_id>", methods=["GET"], tags=["Products"])
@@ -154,7 +147,7 @@ def list_products(query):
 @errors(404)
 def get_product(product_id):
     """One active product."""
-    return catalog.get_product(product_id)
+    return browsing.get_product(product_id)
 
 
 # --- cart
@@ -248,7 +241,7 @@ def preview_checkout(query):
 @orders_per_account
 def place_order(body, headers):
     """Turn the cart into an order, all or nothing; a repeat with the same Idempotency-Key replays it."""
-    placed = orders.place_order(
+    placed = placing.place_order(
         current_user_id(),
         body["address_id"],
         body["coupon_code"],
@@ -267,7 +260,7 @@ def place_order(body, headers):
 @errors(400, 401)
 def list_orders(query):
     """The caller's orders, newest first."""
-    return page_body(order_history.orders_page(current_user_id(), query["page"], query["per_page"]))
+    return page_body(lookups.orders_page(current_user_id(), query["page"], query["per_page"]))
 
 
 @bp.route("/orders/<order_number:number>", methods=["GET"], tags=["Orders"])
@@ -275,7 +268,7 @@ def list_orders(query):
 @errors(401, 404)
 def get_order(number):
     """One of the caller's orders; anyone else's is a 404."""
-    return order_status.shoppers_order(current_user_id(), number)
+    return lookups.shoppers_order(current_user_id(), number)
 
 
 @bp.route("/orders/<order_number:number>/cancel", methods=["POST"], tags=["Orders"])
@@ -283,5 +276,5 @@ def get_order(number):
 @errors(401, 404, 409)
 def cancel_order(number):
     """Cancel one of the caller's pending orders; stock and the coupon use are given back."""
-    order = order_status.shoppers_order(current_user_id(), number)
-    return order_status.cancel_order(order, current_user_id())
+    order = lookups.shoppers_order(current_user_id(), number)
+    return lifecycle.cancel_order(order, current_user_id())

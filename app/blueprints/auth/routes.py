@@ -5,7 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth.forms import LoginForm, RegisterForm
 from app.blueprints.auth.redirects import safe_next_url
-from app.services import accounts
+from app.services.accounts import users
 from app.services.errors import ValidationFailed
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -20,7 +20,7 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if not form.validate_on_submit():
         return _render_form("auth/login.html", form)
-    user = accounts.authenticate(form.email.data, form.password.data)
+    user = users.authenticate(form.email.data, form.password.data)
     if user is None:
         # The same words for an unknown email and a wrong password: no hint which accounts exist.
         flash(BAD_LOGIN, "error")
@@ -38,7 +38,7 @@ def register():
     if not form.validate_on_submit():
         return _render_form("auth/register.html", form)
     try:
-        user = accounts.register_user(form.email.data, form.password.data)
+        user = users.register_user(form.email.data, form.password.data)
     except ValidationFailed as exc:
         _add_errors(form, exc.fields)
         flash("Please correct the marked fields.", "error")
@@ -54,7 +54,7 @@ def logout():
     if current_user.is_authenticated:
         # The cookies are signed, not stored: without this, a copy of this session's
         # cookie (or of the remember-me one) would still log in after the logout.
-        accounts.end_sessions(current_user.id)
+        users.end_sessions(current_user.id)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

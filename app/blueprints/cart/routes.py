@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 from app.blueprints.auth.redirects import login_required_back_to, send_to_login
 from app.blueprints.cart.forms import AddToCartForm, QuantityForm
 from app.blueprints.url_values import ID
-from app.services import cart, catalog
+from app.services.catalog import browsing
 from app.services.errors import NotFound, ShopError, ValidationFailed
+from app.services.ordering import cart
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 
@@ -76,7 +77,7 @@ def _product_page(product_id: int | None) -> str:
     if product_id is None:
         return url_for("shop.index")
     try:
-        return url_for("shop.product", slug=catalog.get_product(product_id).slug)
+        return url_for("shop.product", slug=browsing.get_product(product_id).slug)
     except NotFound:
         return url_for("shop.index")
 

@@ -6,10 +6,7 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from app.blueprints.auth.redirects import login_required_back_to
 from app.blueprints.checkout.forms import CheckoutForm
-from app.services import order_status
-from app.services.addresses import delete_address, find_or_create_address, list_addresses
-from app.services.cart import get_cart
-from app.services.coupons import usable_coupon
+from app.services.accounts.addresses import delete_address, find_or_create_address, list_addresses
 from app.services.errors import (
     CouponUnusable,
     EmptyCart,
@@ -22,8 +19,11 @@ from app.services.errors import (
     ShopError,
     ValidationFailed,
 )
-from app.services.orders import PlacedOrder, place_order
-from app.services.pricing import compute_totals
+from app.services.ordering import lifecycle, lookups
+from app.services.ordering.cart import get_cart
+from app.services.ordering.coupons import usable_coupon
+from app.services.ordering.placing import PlacedOrder, place_order
+from app.services.ordering.pricing import compute_totals
 
 bp = Blueprint("checkout", __name__)
 
@@ -65,18 +65,18 @@ def checkout():
 @bp.get("/orders/<number>")
 @login_required
 def order_detail(number: str):
-    order = order_status.shoppers_order(current_user.id, number)
+    order = lookups.shoppers_order(current_user.id, number)
     return render_template(
-        "checkout/order.html", order=order, can_cancel=order.status in order_status.SHOPPER_CANCELLABLE
+        "checkout/order.html", order=order, can_cancel=order.status in lifecycle.SHOPPER_CANCELLABLE
     )
 
 
 @bp.post("/orders/<number>/cancel")
 @login_required_back_to("checkout.order_detail", "number")
 def cancel_order(number: str):
-    order = order_status.shoppers_order(current_user.id, number)
+    order = lookups.shoppers_order(current_user.id, number)
     try:
-        order_status.cancel_order(order, current_user.id)
+        lifecycle.cancel_order(order, current_user.id)
     except InvalidTransition as error:
         flash(f"This order is {error.current} and can no longer be cancelled.", "error")
     else:

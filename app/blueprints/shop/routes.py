@@ -10,7 +10,7 @@ from app.blueprints.shop.page_cache import (
     renders_afresh,
 )
 from app.blueprints.url_values import requested_page
-from app.services import catalog
+from app.services.catalog import browsing
 from app.services.errors import NotFound
 
 bp = Blueprint("shop", __name__)
@@ -29,14 +29,14 @@ def index():
 def _product_list_page() -> str:
     query = request.args.get("q", "").strip()
     page = requested_page()
-    products = catalog.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])
+    products = browsing.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])
     return render_template("shop/index.html", products=products, query=query)
 
 
 @bp.get("/products/<slug>")
 def product(slug: str):
     try:
-        found = catalog.product_by_slug(slug)
+        found = browsing.product_by_slug(slug)
     except NotFound:
         abort(404)
     form = AddToCartForm(product_id=found.id)

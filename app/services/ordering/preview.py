@@ -1,8 +1,8 @@
 """What placing an order would cost now: the cart's totals with an optional coupon."""
 
-from app.services.cart import get_cart
-from app.services.coupons import usable_coupon
-from app.services.pricing import Totals, compute_totals
+from app.services.ordering.cart import get_cart
+from app.services.ordering.coupons import usable_coupon
+from app.services.ordering.pricing import Totals, compute_totals
 
 
 def preview_totals(user_id: int, coupon_code: str | None = None) -> Totals:

@@ -19,8 +19,8 @@ from sqlalchemy import Connection, Integer, bindparam, case, func, select, updat
 
 from app.extensions import db
 from app.models import OrderItem, Product
-from app.services.cart import CartLine
 from app.services.errors import InsufficientStock, ShortLine
+from app.services.ordering.cart import CartLine
 
 
 def refuse_short_lines(lines: list[CartLine]) -> None:

@@ -13,10 +13,10 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from app.extensions import db
-from app.models import OrderEvent, OutboxMessage
+from app.models import Order, OrderEvent, OutboxMessage
 from app.models.orders import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
 from app.models.types import utcnow
-from app.services.outbox_publisher import OutboxPublisher
+from app.services.notifications.publisher import OutboxPublisher
 
 log = logging.getLogger(__name__)
 
@@ -132,3 +132,17 @@ def mark_failed(message: OutboxMessage, error: str) -> None:
     message.status = OUTBOX_FAILED
     message.last_error = error[:1000]
     db.session.commit()
+
+
+def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
+    """Queue the confirmation email again (a new outbox message); commits, then dispatches."""
+    message = OutboxMessage(order_id=order.id, kind="order_confirmation")
+    db.session.add(message)
+    db.session.add(
+        OrderEvent(
+            order_id=order.id, actor_id=actor_id, kind="email", message="Confirmation email queued again."
+        )
+    )
+    db.session.commit()
+    dispatch_pending([message])
+    return message

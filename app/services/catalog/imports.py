@@ -12,9 +12,9 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from app.models import Product, StockAdjustment
 from app.models.types import MAX_INT
-from app.services.catalog import slugify
+from app.services.catalog.browsing import slugify
 from app.services.errors import ValidationFailed
-from app.services.pricing import amount_problem
+from app.services.ordering.pricing import amount_problem
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
 OPTIONAL_COLUMNS = ("description", "is_active")

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import MAX_QUANTITY, Cart, CartItem, Product
 from app.models.types import ZERO, utcnow
 from app.services.errors import NotFound, ValidationFailed
-from app.services.pricing import line_total
+from app.services.ordering.pricing import line_total
 
 
 @dataclass(frozen=True)

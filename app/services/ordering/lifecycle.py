@@ -3,31 +3,15 @@
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Coupon, Order, OrderEvent, OutboxMessage
+from app.models import Coupon, Order, OrderEvent
 from app.models.orders import CANCELLED, PAID, PENDING, STATUSES, TRANSITIONS
 from app.models.types import utcnow
-from app.services import outbox
-from app.services.errors import InvalidTransition, NotFound
-from app.services.stock import return_stock
+from app.services.errors import InvalidTransition
+from app.services.ordering.stock import return_stock
 from app.services.transactions import run_with_retries
 
 SHOPPER_CANCELLABLE = (PENDING,)
 ADMIN_CANCELLABLE = (PENDING, PAID)
-
-
-def shoppers_order(user_id: int, number: str) -> Order:
-    """The shopper's own order; anyone else's is NotFound, never a hint that it exists."""
-    order = db.session.scalar(select(Order).where(Order.number == number, Order.user_id == user_id))
-    if order is None:
-        raise NotFound("No such order.")
-    return order
-
-
-def order_by_number(number: str) -> Order:
-    order = db.session.scalar(select(Order).where(Order.number == number))
-    if order is None:
-        raise NotFound("No such order.")
-    return order
 
 
 def cancel_order(order: Order, actor_id: int | None, *, allowed_from=SHOPPER_CANCELLABLE) -> Order:
@@ -93,20 +77,6 @@ def add_note(order: Order, actor_id: int, note: str) -> OrderEvent:
     db.session.add(event)
     db.session.commit()
     return event
-
-
-def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
-    """Queue the confirmation email again (a new outbox message); commits, then dispatches."""
-    message = OutboxMessage(order_id=order.id, kind="order_confirmation")
-    db.session.add(message)
-    db.session.add(
-        OrderEvent(
-            order_id=order.id, actor_id=actor_id, kind="email", message="Confirmation email queued again."
-        )
-    )
-    db.session.commit()
-    outbox.dispatch_pending([message])
-    return message
 
 
 def _move(order_id: int, target: str, sources: tuple[str, ...]) -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import Row, bindparam, select
 from app.extensions import db
 from app.models import ApiToken
 from app.models.types import utcnow
-from app.services.accounts import authenticate
+from app.services.accounts.users import authenticate
 from app.services.errors import ShopError
 
 

@@ -39,9 +39,6 @@ from app.models import (
 )
 from app.models.orders import CANCELLED, OUTBOX_PENDING, PENDING
 from app.models.types import utcnow
-from app.services import outbox
-from app.services.cart import LOCK_CART, CartLine, cart_lines, clear_cart
-from app.services.coupons import check_coupon
 from app.services.errors import (
     AddressNotYours,
     CouponUnusable,
@@ -49,9 +46,12 @@ from app.services.errors import (
     IdempotencyKeyInUse,
     ShopError,
 )
-from app.services.idempotency import earlier_order, request_fingerprint
-from app.services.pricing import PricingRules, compute_totals, line_total
-from app.services.stock import refuse_short_lines, take_stock
+from app.services.notifications import outbox
+from app.services.ordering.cart import LOCK_CART, CartLine, cart_lines, clear_cart
+from app.services.ordering.coupons import check_coupon
+from app.services.ordering.idempotency import earlier_order, request_fingerprint
+from app.services.ordering.pricing import PricingRules, compute_totals, line_total
+from app.services.ordering.stock import refuse_short_lines, take_stock
 from app.services.transactions import run_with_retries
 
 # Crockford's base32 without I, L, O, U: easy to read aloud, no sales volume leaked.

@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Product, StockAdjustment, User
 from app.models.types import utcnow
-from app.services.catalog import get_product, slugify
+from app.services.catalog.browsing import get_product, slugify
 from app.services.errors import NotFound, ValidationFailed
-from app.services.pricing import MAX_AMOUNT, amount_problem
+from app.services.ordering.pricing import MAX_AMOUNT, amount_problem
 from app.services.transactions import run_with_retries
 
 MAX_STOCK_CHANGE = 1_000_000
