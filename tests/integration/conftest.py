@@ -24,8 +24,8 @@ from tests import factories
 from tests.integration.services import ROOT, SECRET_KEY, Launcher, Mailbox, SmtpServer, service_env
 
 REQUIRE_SERVICES = os.environ.get("STOREFRONT_REQUIRE_SERVICES") == "1"
-# A Redis database of its own, emptied around every test.
-BROKER_URL = "redis://127.0.0.1:6379/5"
+# A Redis database of its own, emptied around every test (TEST_BROKER_URL to run two suites at once).
+BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
 
 
 def unavailable(reason: str):
