@@ -81,6 +81,16 @@ class Config:
     CATALOG_PAGE_CACHE_SECONDS = os.environ.get("CATALOG_PAGE_CACHE_SECONDS", "5")
     ORDERS_PER_PAGE = 20
 
+    # Product images (SPEC section 11): `local` files under instance/media (MEDIA_ROOT), or `s3`.
+    MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "local")
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or None
+    S3_BUCKET = os.environ.get("S3_BUCKET") or None
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+    S3_PUBLIC_URL = os.environ.get("S3_PUBLIC_URL") or None
+    S3_REGION = os.environ.get("S3_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+    # The shop's own address, for absolute image URLs in emails (the request's host otherwise).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or None
+
 
 class ConfigError(RuntimeError):
     """The configuration cannot run the shop safely."""
@@ -132,6 +142,7 @@ class Settings(Schema):
     OUTBOX_RELAY_GRACE_SECONDS = _seconds(above_zero=False)
     OUTBOX_CLAIM_LEASE_SECONDS = _seconds()
     CATALOG_PAGE_CACHE_SECONDS = fields.Integer(validate=validate.Range(min=0))  # 0: off
+    MEDIA_STORAGE = fields.String(validate=validate.OneOf(["local", "s3"]))
 
 
 SETTINGS = Settings()
@@ -145,6 +156,8 @@ def check_config(config: dict) -> None:
     except ValidationError as error:
         problems = [f"{name}={given[name]!r}: {' '.join(error.messages[name])}" for name in error.messages]
         raise ConfigError("Bad settings, so the shop will not start:\n  " + "\n  ".join(problems)) from None
+    if config.get("MEDIA_STORAGE") == "s3" and not config.get("S3_BUCKET"):
+        raise ConfigError("S3_BUCKET must be set when MEDIA_STORAGE=s3")
     if config["STORE_ENV"] == "production" and not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set when STORE_ENV=production")
     if not config.get("SECRET_KEY"):

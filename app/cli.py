@@ -132,7 +132,8 @@ def products_group() -> None:
 def import_products_command(file: str) -> None:
     """Add or update products by sku from CSV FILE.
 
-    Columns: sku,name,price,stock[,description][,is_active]. A blank description or is_active
+    Columns: sku,name,price,stock[,description][,is_active][,category]. A category is a path
+    such as Home/Kitchen, made when missing. A blank description, is_active or category
     keeps an existing product's value. Every line is checked first; if any is bad, nothing is imported.
     """
     try:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from app.extensions import db
-from app.models import Address, Cart, CartItem, Coupon, Product, User
+from app.models import Address, Cart, CartItem, Category, Coupon, Product, User
 
 
 class BaseFactory(SQLAlchemyModelFactory):
@@ -57,6 +57,15 @@ class ProductFactory(BaseFactory):
     price = Decimal("10.00")
     stock = 100
     is_active = True
+
+
+class CategoryFactory(BaseFactory):
+    class Meta:
+        model = Category
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    parent = None
 
 
 class CouponFactory(BaseFactory):

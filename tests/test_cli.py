@@ -515,3 +515,37 @@ def test_coupons_create_refuses_bad_input_and_adds_nothing(runner, args, message
 
     assert_refused(result, message)
     assert database_snapshot() == before
+
+
+def test_import_puts_products_in_categories_made_from_their_paths(runner, tmp_path):
+    from app.models import Category
+
+    source = tmp_path / "with-categories.csv"
+    source.write_text(
+        "sku,name,price,stock,category\n"
+        "K-1,Kettle,20.00,5,Home/Kitchen\n"
+        "K-2,Pan,30.00,5,home / kitchen\n"
+        "G-1,Rake,9.00,5,Garden\n"
+        "N-1,Loose,1.00,5,\n"
+    )
+
+    result = runner.invoke(args=["products", "import", str(source)])
+
+    assert result.exit_code == 0, result.output
+    kettle, pan, rake, loose = (product(sku) for sku in ("K-1", "K-2", "G-1", "N-1"))
+    assert kettle.category.slug == pan.category.slug == "kitchen"
+    assert kettle.category.parent.name == "Home"
+    assert rake.category.name == "Garden" and loose.category is None
+    assert count(Category) == 3
+
+
+def test_import_refuses_a_category_path_with_an_empty_level_and_changes_nothing(runner, tmp_path):
+    source = tmp_path / "bad-category.csv"
+    source.write_text("sku,name,price,stock,category\nK-1,Kettle,20.00,5,Home//Kitchen\n")
+    before = database_snapshot()
+
+    result = runner.invoke(args=["products", "import", str(source)])
+
+    assert result.exit_code != 0
+    assert "line 2: category 'Home//Kitchen' has an empty level" in result.output
+    assert database_snapshot() == before

@@ -3,7 +3,9 @@
 from app.models.accounts import Address, ApiToken, User
 from app.models.cart import MAX_QUANTITY, Cart, CartItem
 from app.models.catalog import Product, StockAdjustment
+from app.models.categories import Category
 from app.models.coupons import Coupon
+from app.models.images import ProductImage
 from app.models.orders import (
     IdempotencyKey,
     Order,
@@ -20,6 +22,7 @@ __all__ = [
     "ApiToken",
     "Cart",
     "CartItem",
+    "Category",
     "Coupon",
     "IdempotencyKey",
     "Order",
@@ -27,6 +30,7 @@ __all__ = [
     "OrderItem",
     "OutboxMessage",
     "Product",
+    "ProductImage",
     "StockAdjustment",
     "User",
 ]

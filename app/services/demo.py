@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Address, Product, User
 from app.services.accounts.users import find_user
+from app.services.catalog.categories import category_for_path
 from app.services.catalog.imports import unique_slug
 from app.services.ordering.coupons import build_coupon, find_coupon
 
@@ -79,6 +80,25 @@ PRODUCTS = [
     ),
 ]
 
+# Where each demo product sits in the category tree (SPEC section 11).
+CATEGORY_OF = {
+    "MUG-CER-350": "Home/Kitchen",
+    "TEE-ORG-M": "Clothing",
+    "BTL-STL-750": "Home/Kitchen",
+    "NTB-A5-DOT": "Stationery",
+    "PEN-GEL-BLK3": "Stationery",
+    "BAG-CNV-TOTE": "Clothing/Accessories",
+    "CAN-SOY-LAV": "Home/Decor",
+    "TEA-GRN-100": "Food & Drink/Tea",
+    "COF-BEAN-1K": "Food & Drink/Coffee",
+    "HDP-WLS-01": "Electronics",
+    "CHG-USBC-65": "Electronics",
+    "LMP-DSK-LED": "Home/Decor",
+    "PLT-SUCC-3": "Home/Garden",
+    "SCK-WOOL-2": "Clothing",
+    "PZL-1000-MAP": "Toys & Games",
+}
+
 SHOPPER_ADDRESS = {
     "full_name": "Sam Shopper",
     "line1": "221B Baker Street",
@@ -138,14 +158,24 @@ def _add_products() -> int:
     skus = [sku for sku, *_ in PRODUCTS]
     existing = set(db.session.scalars(select(Product.sku).where(Product.sku.in_(skus))))
     taken_slugs: set[str] = set()
+    made_categories: dict = {}
     created = 0
     for sku, name, price, stock, description in PRODUCTS:
         if sku in existing:
             continue
         slug = unique_slug(name, taken_slugs)
         taken_slugs.add(slug)
+        category = category_for_path(CATEGORY_OF[sku], made_categories) if sku in CATEGORY_OF else None
         db.session.add(
-            Product(sku=sku, name=name, slug=slug, price=Decimal(price), stock=stock, description=description)
+            Product(
+                sku=sku,
+                name=name,
+                slug=slug,
+                price=Decimal(price),
+                stock=stock,
+                description=description,
+                category=category,
+            )
         )
         created += 1
     return created

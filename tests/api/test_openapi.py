@@ -8,12 +8,14 @@ PUBLIC_OPERATIONS = {
     ("post", "/api/v1/auth/token"),
     ("get", "/api/v1/products/"),
     ("get", "/api/v1/products/{product_id}"),
+    ("get", "/api/v1/categories/"),
 }
 SPEC_OPERATIONS = {
     ("post", "/api/v1/auth/token"),
     ("delete", "/api/v1/auth/token"),
     ("get", "/api/v1/products/"),
     ("get", "/api/v1/products/{product_id}"),
+    ("get", "/api/v1/categories/"),
     ("get", "/api/v1/cart/"),
     ("post", "/api/v1/cart/items/"),
     ("patch", "/api/v1/cart/items/{product_id}"),

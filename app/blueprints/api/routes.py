@@ -9,7 +9,7 @@ from flask import url_for
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException
 
-from app.blueprints.api import schemas
+from app.blueprints.api import catalog_schemas, schemas
 from app.blueprints.api.auth import current_token, current_user_id, guard_request, public
 from app.blueprints.api.errors import (
     ErrorSchema,
@@ -25,7 +25,7 @@ from app.blueprints.api.limits import (
 )
 from app.blueprints.api.parsing import PARSER
 from app.services.accounts import addresses, api_tokens
-from app.services.catalog import browsing
+from app.services.catalog import browsing, categories, search
 from app.services.errors import ShopError
 from app.services.ordering import cart, idempotency, lifecycle, lookups, placing
 from app.services.ordering.preview import preview_totals
@@ -132,18 +132,37 @@ def revoke_token():
 @bp.route("/products/", methods=["GET"], tags=["Products"])
 @public
 @bp.doc(security=[])
-@bp.arguments(schemas.ProductQuerySchema, location="query")
-@bp.response(200, schemas.ProductPageSchema)
-@errors(400)
+@bp.arguments(catalog_schemas.ProductSearchQuerySchema, location="query")
+@bp.response(200, catalog_schemas.ProductPageSchema)
+@errors(
+    400,
+    notes={
+        400: "A bad page, per_page, q, category, min_price, max_price, in_stock or sort "
+        "(`validation_error`, `details.fields` naming it)."
+    },
+)
 def list_products(query):
-    """A page of active products, by name; `q` searches name, SKU and description."""
-    return page_body(browsing.search_products(query["q"], page=query["page"], per_page=query["per_page"]))
+    """A page of active products: searched, filtered and sorted (SPEC section 11)."""
+    page, per_page = query.pop("page"), query.pop("per_page")
+    values = {name: value for name, value in query.items() if value is not None}
+    found = search.checked_filter(**values)
+    return page_body(search.find_products(found, page=page, per_page=per_page))
+
+
+@bp.route("/categories/", methods=["GET"], tags=["Products"])
+@public
+@bp.doc(security=[])
+@bp.response(200, catalog_schemas.CategoryTreeSchema)
+@errors()
+def list_categories():
+    """The category tree: top-level categories, each with its children."""
+    return {"items": categories.category_tree()}
 
 
 @bp.route("/products/<id:product_id>", methods=["GET"], tags=["Products"])
 @public
 @bp.doc(security=[])
-@bp.response(200, schemas.ProductSchema)
+@bp.response(200, catalog_schemas.ProductSchema)
 @errors(404)
 def get_product(product_id):
     """One active product."""

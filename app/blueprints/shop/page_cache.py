@@ -19,7 +19,7 @@ from flask_login.config import COOKIE_NAME as DEFAULT_REMEMBER_COOKIE_NAME
 from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Product, StockAdjustment
+from app.models import Category, Product, ProductImage, StockAdjustment
 
 page_cache = Cache()
 
@@ -52,7 +52,7 @@ def rendered_for_nobody(_page) -> bool:
 
 def _note_catalog_change(db_session, _flush_context) -> None:
     changed = chain(db_session.new, db_session.dirty, db_session.deleted)
-    if any(isinstance(row, Product | StockAdjustment) for row in changed):
+    if any(isinstance(row, Product | StockAdjustment | Category | ProductImage) for row in changed):
         db_session.info["catalog_changed"] = True
 
 

@@ -1,8 +1,9 @@
-"""The catalog pages: product list with search, and one product (SPEC section 6)."""
+"""The catalog pages: product list with search, filters and sort; a category; one product (SPEC 6, 11)."""
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
 
 from app.blueprints.cart.forms import AddToCartForm
+from app.blueprints.shop import media
 from app.blueprints.shop.page_cache import (
     init_page_cache,
     page_cache,
@@ -10,11 +11,12 @@ from app.blueprints.shop.page_cache import (
     renders_afresh,
 )
 from app.blueprints.url_values import requested_page
-from app.services.catalog import browsing
+from app.services.catalog import browsing, categories, search
 from app.services.errors import NotFound
 
 bp = Blueprint("shop", __name__)
 bp.record_once(lambda state: init_page_cache(state.app))
+media.register(bp)
 
 
 @bp.get("/")
@@ -25,12 +27,54 @@ def index():
     return response
 
 
+@bp.get("/c/<slug>")
+def category(slug: str):
+    response = make_response(_category_page(slug))
+    response.vary.add("Cookie")
+    return response
+
+
 @page_cache.cached(query_string=True, unless=renders_afresh, response_filter=rendered_for_nobody)
 def _product_list_page() -> str:
-    query = request.args.get("q", "").strip()
-    page = requested_page()
-    products = browsing.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])
-    return render_template("shop/index.html", products=products, query=query)
+    found, problems = search.read_product_filter(request.args)
+    problems |= search.unknown_category_problem(found)
+    if "category" in problems:
+        found = search.ProductFilter(**{**vars(found), "category": None})
+    return _list_page(found, problems, category=None)
+
+
+@page_cache.cached(query_string=True, unless=renders_afresh, response_filter=rendered_for_nobody)
+def _category_page(slug: str) -> str:
+    try:
+        shown = categories.category_by_slug(slug)
+    except NotFound:
+        abort(404)
+    found, problems = search.read_product_filter(request.args)
+    # The page's own category is the filter; a category in the query string is not asked here.
+    problems.pop("category", None)
+    found = search.ProductFilter(**{**vars(found), "category": shown.slug})
+    return _list_page(found, problems, category=shown)
+
+
+def _list_page(found: search.ProductFilter, problems: dict[str, list[str]], category) -> str:
+    products = search.find_products(
+        found, page=requested_page(), per_page=current_app.config["PRODUCTS_PER_PAGE"]
+    )
+    link_args = found.query_args()
+    if category is not None:
+        link_args.pop("category", None)
+    return render_template(
+        "shop/index.html",
+        products=products,
+        filter=found,
+        problems=problems,
+        category=category,
+        crumbs=categories.breadcrumbs(category) if category is not None else [],
+        link_args=link_args,
+        sorts=search.SORTS,
+        all_categories=categories.flattened(categories.category_tree()) if category is None else [],
+        query=found.q,
+    )
 
 
 @bp.get("/products/<slug>")
@@ -40,4 +84,5 @@ def product(slug: str):
     except NotFound:
         abort(404)
     form = AddToCartForm(product_id=found.id)
-    return render_template("shop/product.html", product=found, form=form)
+    crumbs = categories.breadcrumbs(found.category) if found.category is not None else []
+    return render_template("shop/product.html", product=found, form=form, crumbs=crumbs)

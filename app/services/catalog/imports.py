@@ -13,11 +13,12 @@ from app.extensions import db
 from app.models import Product, StockAdjustment
 from app.models.types import MAX_INT
 from app.services.catalog.browsing import slugify
+from app.services.catalog.categories import category_for_path, split_path
 from app.services.errors import ValidationFailed
 from app.services.ordering.pricing import amount_problem
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
-OPTIONAL_COLUMNS = ("description", "is_active")
+OPTIONAL_COLUMNS = ("description", "is_active", "category")
 MAX_SKU_LENGTH = 64
 MAX_NAME_LENGTH = 200
 MAX_SLUG_LENGTH = 220
@@ -40,6 +41,7 @@ class ProductRow:
     stock: int
     description: str | None
     is_active: bool | None
+    category: str | None = None  # a path such as "Home/Kitchen"; levels are made when missing
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def _check_header(header: list[str]) -> dict[str, int]:
     if repeated:
         problems.append(f"repeated column(s): {', '.join(repeated)}")
     if problems:
-        expected = ",".join(REQUIRED_COLUMNS) + "[,description][,is_active]"
+        expected = ",".join(REQUIRED_COLUMNS) + "[,description][,is_active][,category]"
         raise _failed([f"line 1: {'; '.join(problems)} (expected {expected})"])
     return {name: index for index, name in enumerate(names)}
 
@@ -158,10 +160,11 @@ def _check_row(line: int, columns: dict[str, int], cells: list[str]) -> ProductR
     price = _collect(problems, _parse_price, cell["price"])
     stock = _collect(problems, _parse_stock, cell["stock"])
     is_active = _collect(problems, _parse_is_active, cell.get("is_active", ""))
+    category = _collect(problems, _parse_category, cell.get("category", ""))
     if problems:
         raise ValueError("; ".join(problems))
     description = cell.get("description") or None
-    return ProductRow(line, sku, name, price, stock, description, is_active)
+    return ProductRow(line, sku, name, price, stock, description, is_active, category)
 
 
 def _collect(problems: list[str], parse, text: str):
@@ -209,12 +212,18 @@ def _parse_is_active(text: str) -> bool | None:
     raise ValueError(f"is_active {text!r} is not one of true/false, yes/no, 1/0")
 
 
+def _parse_category(text: str) -> str | None:
+    return "/".join(split_path(text)) or None
+
+
 def _save(rows: list[ProductRow], *, reason: str) -> ImportResult:
     existing = _lock_existing([row.sku for row in rows])
     new_slugs: set[str] = set()
+    made_categories: dict = {}
     created = updated = 0
     for row in rows:
         product = existing.get(row.sku)
+        category = category_for_path(row.category, made_categories) if row.category else None
         if product is None:
             slug = unique_slug(row.name, new_slugs)
             new_slugs.add(slug)
@@ -227,10 +236,13 @@ def _save(rows: list[ProductRow], *, reason: str) -> ImportResult:
                     stock=row.stock,
                     description=row.description or "",
                     is_active=True if row.is_active is None else row.is_active,
+                    category=category,
                 )
             )
             created += 1
             continue
+        if category is not None:
+            product.category = category
         # The slug is kept on update: it is the product page's address.
         if product.stock != row.stock:
             db.session.add(StockAdjustment(product=product, delta=row.stock - product.stock, reason=reason))
