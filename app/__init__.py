@@ -22,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, security, templating
+    from app import cli, errors, security, tasks, templating  # noqa: F401  (tasks: its signal listeners)
 
     security.init_security(app)
     cli.register(app)

@@ -4,6 +4,8 @@ import logging
 
 from celery import shared_task
 
+from app.services.catalog import images
+from app.services.catalog.events import image_uploaded
 from app.services.notifications import outbox
 from app.services.notifications.emails import send_confirmation
 
@@ -37,3 +39,29 @@ def queue_outbox_deliveries(message_ids: list[int]) -> None:
 def relay_outbox() -> int:
     """Periodic (beat): queue every email still owed, e.g. after a broker outage."""
     return outbox.relay_pending()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=4, ignore_result=True)
+def make_image_renditions(self, image_id: int) -> None:
+    """Make one product image's renditions. Safe to run twice: a claim lets one run do it."""
+    try:
+        images.make_renditions(image_id)
+    except Exception as exc:
+        if not self.app.conf.task_always_eager:
+            raise self.retry(exc=exc, countdown=min(2**self.request.retries * 5, 120)) from exc
+
+
+@shared_task(ignore_result=True)
+def relay_image_renditions() -> int:
+    """Periodic (beat): queue every image still without renditions, e.g. after a broker outage."""
+    return images.relay_pending_renditions()
+
+
+@image_uploaded.connect
+def queue_image_renditions(_sender, image_ids: list[int], **_kwargs) -> None:
+    """After the commit that stored them: have the images' renditions made (now, without a broker)."""
+    for image_id in image_ids:
+        try:
+            make_image_renditions.delay(image_id)
+        except Exception:  # the broker is down: the periodic relay will queue it
+            log.warning("could not queue renditions of image %s; the relay will", image_id, exc_info=True)

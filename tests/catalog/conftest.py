@@ -10,3 +10,22 @@ def admin_client(app, client, auth, admin):
     """The test client, logged in as the admin."""
     log_in(app, client, auth, admin)
     return client
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path):
+    """Uploaded pictures go to a folder of this test."""
+    return {**app_config, "MEDIA_ROOT": str(tmp_path / "media")}
+
+
+@pytest.fixture
+def media_files(app_config):
+    """The files in the media folder, relative to it."""
+    from pathlib import Path
+
+    root = Path(app_config["MEDIA_ROOT"])
+
+    def listed() -> list[str]:
+        return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+    return listed

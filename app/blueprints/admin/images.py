@@ -1,0 +1,50 @@
+"""Admin product images: upload (with alt text), delete and reorder, on the product's admin page."""
+
+from flask import flash, redirect, request, url_for
+
+from app.blueprints.admin import bp
+from app.blueprints.url_values import ID
+from app.services.catalog import images
+from app.services.errors import ValidationFailed
+
+# The upload's own limit (the service refuses a file over MAX_IMAGE_BYTES with a message);
+# room is left for the form's other fields. Every other request keeps MAX_CONTENT_LENGTH.
+UPLOAD_BODY_LIMIT = images.MAX_IMAGE_BYTES + 256 * 1024
+
+
+@bp.url_value_preprocessor
+def allow_large_uploads(endpoint, _values) -> None:
+    # Runs before the CSRF check reads the form, which is when the body limit applies.
+    if endpoint == "admin.upload_image":
+        request.max_content_length = UPLOAD_BODY_LIMIT
+
+
+@bp.post(f"/admin/products/<{ID}:product_id>/images")
+def upload_image(product_id: int):
+    upload = request.files.get("image")
+    try:
+        images.add_image(product_id, upload.stream if upload else b"", request.form.get("alt_text", ""))
+    except ValidationFailed as refused:
+        flash(f"The picture was not added: {refused.message}", "error")
+    else:
+        flash("Picture added. Its smaller sizes are being made; a placeholder shows until then.", "success")
+    return _back(product_id)
+
+
+@bp.post(f"/admin/products/<{ID}:product_id>/images/<{ID}:image_id>/delete")
+def delete_image(product_id: int, image_id: int):
+    images.delete_image(product_id, image_id)
+    flash("Picture deleted.", "success")
+    return _back(product_id)
+
+
+@bp.post(f"/admin/products/<{ID}:product_id>/images/<{ID}:image_id>/move")
+def move_image(product_id: int, image_id: int):
+    offset = -1 if request.form.get("direction") == "up" else 1
+    images.move_image(product_id, image_id, offset)
+    flash("Pictures reordered.", "success")
+    return _back(product_id)
+
+
+def _back(product_id: int):
+    return redirect(url_for("admin.edit_product", product_id=product_id, _anchor="images-heading"), code=303)
