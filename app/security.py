@@ -11,6 +11,8 @@
   TRUSTED_PROXIES says how many X-Forwarded-For entries to believe.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -83,13 +85,25 @@ def init_security(app: Flask) -> None:
         session_cookie_secure=bool(app.config.get("SESSION_COOKIE_SECURE")),
         session_cookie_samesite="Lax",
         session_cookie_http_only=True,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=_policy_with_media(app),
         frame_options="DENY",
         referrer_policy=REFERRER_POLICY,
         x_content_type_options=True,
         x_xss_protection=False,  # obsolete header; the CSP does this job
     )
     _limit_login(app)
+
+
+def _policy_with_media(app: Flask) -> dict:
+    """The policy, with pictures also allowed from the S3 public URL when media live there."""
+    public_url = app.config.get("S3_PUBLIC_URL") or app.config.get("S3_ENDPOINT_URL")
+    if app.config.get("MEDIA_STORAGE") != "s3" or not public_url:
+        return CONTENT_SECURITY_POLICY
+    parts = urlsplit(public_url)
+    return {
+        **CONTENT_SECURITY_POLICY,
+        "img-src": f"{CONTENT_SECURITY_POLICY['img-src']} {parts.scheme}://{parts.netloc}",
+    }
 
 
 def _limit_login(app: Flask) -> None:

@@ -7,6 +7,7 @@ and `top_categories()` (the navigation's top-level categories) for every page.
 from flask import Blueprint, abort, current_app, has_request_context, request, send_file, url_for
 
 from app.services.catalog.categories import top_level_categories
+from app.services.catalog.images import first_images
 from app.services.media.storage import LocalStorage, media_storage
 
 # Rendition keys change with their content, so a URL always names the same bytes.
@@ -19,6 +20,8 @@ def register(bp: Blueprint) -> None:
     bp.add_app_template_filter(image_srcset, "image_srcset")
     bp.app_context_processor(lambda: {"top_categories": top_level_categories})
     bp.add_app_template_global(placeholder_image_url, "placeholder_image_url")
+    bp.add_app_template_global(first_images, "first_images")
+    bp.add_app_template_global(absolute_media_available, "absolute_media_available")
 
 
 def serve_media(key: str):
@@ -63,6 +66,15 @@ def image_srcset(image, image_format: str = "jpeg", absolute: bool = False) -> s
 
 def placeholder_image_url(absolute: bool = False) -> str:
     return _absolute(url_for("static", filename="img/placeholder.svg"), absolute)
+
+
+def absolute_media_available() -> bool:
+    """Whether absolute picture URLs can be made here (an email is rendered outside any request)."""
+    return bool(
+        has_request_context()
+        or current_app.config.get("PUBLIC_BASE_URL")
+        or not isinstance(media_storage(), LocalStorage)
+    )
 
 
 def absolute_media_url(key: str) -> str:
