@@ -86,6 +86,7 @@ def seed_demo_command() -> None:
         )
     seed = demo.seed_demo()
     added = [f"{seed.products_created} products"] if seed.products_created else []
+    added += [f"{seed.pictures_created} product pictures"] if seed.pictures_created else []
     added += [f"account {login.email}" for login in seed.logins if login.created]
     if seed.address_created:
         added.append("an address for the shopper")

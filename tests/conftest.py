@@ -46,9 +46,10 @@ def _test_config(url: str) -> dict:
 
 
 @pytest.fixture
-def app_config(database_url) -> dict:
+def app_config(database_url, tmp_path) -> dict:
     """Override in a test module to change the app's configuration."""
-    return _test_config(database_url)
+    # Uploaded and demo pictures go to a folder of this test, never the project's instance/.
+    return {**_test_config(database_url), "MEDIA_ROOT": str(tmp_path / "media")}
 
 
 @pytest.fixture

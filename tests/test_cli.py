@@ -549,3 +549,22 @@ def test_import_refuses_a_category_path_with_an_empty_level_and_changes_nothing(
     assert result.exit_code != 0
     assert "line 2: category 'Home//Kitchen' has an empty level" in result.output
     assert database_snapshot() == before
+
+
+def test_seed_demo_puts_every_product_in_a_category_with_a_drawn_picture(runner):
+    from app.models import Category, ProductImage
+
+    result = runner.invoke(args=["seed-demo"])
+
+    assert "15 product pictures" in result.output
+    products = db.session.scalars(select(Product)).all()
+    assert all(product.category is not None for product in products)
+    assert {"Home", "Clothing", "Stationery"} <= set(
+        db.session.scalars(select(Category.name).where(Category.parent_id.is_(None)))
+    )
+    pictures = db.session.scalars(select(ProductImage)).all()
+    assert sorted(picture.product_id for picture in pictures) == sorted(product.id for product in products)
+    assert all(picture.status == "ready" and picture.renditions for picture in pictures)
+
+    again = runner.invoke(args=["seed-demo"])
+    assert "pictures" not in again.output and count(ProductImage) == len(products)

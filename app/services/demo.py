@@ -10,6 +10,7 @@ from app.models import Address, Product, User
 from app.services.accounts.users import find_user
 from app.services.catalog.categories import category_for_path
 from app.services.catalog.imports import unique_slug
+from app.services.demo_pictures import add_demo_pictures
 from app.services.ordering.coupons import build_coupon, find_coupon
 
 SHOPPER_EMAIL = "shopper@example.com"
@@ -124,6 +125,7 @@ class DemoSeed:
     """What `seed_demo` added this time (nothing on a second run) and the logins to print."""
 
     products_created: int = 0
+    pictures_created: int = 0
     address_created: bool = False
     coupon_created: bool = False
     logins: list[DemoLogin] = field(default_factory=list)
@@ -132,6 +134,7 @@ class DemoSeed:
     def created_anything(self) -> bool:
         return bool(
             self.products_created
+            or self.pictures_created
             or self.address_created
             or self.coupon_created
             or any(login.created for login in self.logins)
@@ -151,6 +154,8 @@ def seed_demo() -> DemoSeed:
     except BaseException:
         db.session.rollback()
         raise
+    # After the commit: each picture is stored and committed on its own (catalog.images).
+    seed.pictures_created = add_demo_pictures([sku for sku, *_ in PRODUCTS])
     return seed
 
 

@@ -13,12 +13,6 @@ def admin_client(app, client, auth, admin):
 
 
 @pytest.fixture
-def app_config(app_config, tmp_path):
-    """Uploaded pictures go to a folder of this test."""
-    return {**app_config, "MEDIA_ROOT": str(tmp_path / "media")}
-
-
-@pytest.fixture
 def media_files(app_config):
     """The files in the media folder, relative to it."""
     from pathlib import Path

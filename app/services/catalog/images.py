@@ -30,7 +30,7 @@ MAX_IMAGE_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP"}
 RENDITION_WIDTHS = (240, 480, 960, 1600)
 RENDITION_FORMATS = {
-    "webp": ("WEBP", "image/webp", {"quality": 80, "method": 4}),
+    "webp": ("WEBP", "image/webp", {"quality": 80, "method": 2}),
     "jpeg": ("JPEG", "image/jpeg", {"quality": 85, "progressive": True, "optimize": True}),
 }
 # A rendition task that neither finished nor failed in this time lost its worker.
