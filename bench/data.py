@@ -22,8 +22,12 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_PASSWORD = "bench-password"
 TABLES_WITH_IDS = (
     "products", "users", "addresses", "carts", "orders", "order_items", "order_events", "outbox_messages",
-    "api_tokens", "coupons", "cart_items", "idempotency_keys",
+    "api_tokens", "coupons", "cart_items", "idempotency_keys", "categories", "product_images",
 )  # fmt: skip
+CATEGORY_NAMES = (
+    "Home", "Kitchen", "Garden", "Clothing", "Office", "Travel", "Outdoor", "Bath", "Kids", "Gifts",
+)  # fmt: skip
+CHILDREN_PER_CATEGORY = 5
 
 
 @dataclass(frozen=True)
@@ -63,10 +67,12 @@ def load(conn: psycopg.Connection, volumes: Volumes, tag: str, password_hash: st
     v = volumes
     run = conn.execute
     every_shopper = f"generate_series(1, {v.shoppers}) AS i"
+    _load_categories(conn)
+    children = len(CATEGORY_NAMES) * CHILDREN_PER_CATEGORY
     run(
         f"""
         INSERT INTO products (id, sku, name, slug, description, price, stock, is_active,
-                              created_at, updated_at)
+                              created_at, updated_at, category_id)
         SELECT i, 'SKU-' || lpad(i::text, 6, '0'),
                (ARRAY['Blue','Red','Green','Black','White','Oak','Steel','Linen','Wool','Canvas'])[1 + i % 10]
                || ' ' ||
@@ -77,10 +83,12 @@ def load(conn: psycopg.Connection, volumes: Volumes, tag: str, password_hash: st
                'A well made everyday item, number ' || i || '. Sturdy, simple and easy to care for.',
                round((1 + (i * 37) % 19900 / 100.0)::numeric, 2),
                0, i % 50 <> 0,
-               now() - (i % 700) * interval '1 hour', now()
+               now() - (i % 700) * interval '1 hour', now(),
+               {len(CATEGORY_NAMES)} + 1 + i % {children}
         FROM generate_series(1, {v.products}) AS i
         """
     )
+    _load_product_images(conn, v)
     run(
         """
         INSERT INTO products (id, sku, name, slug, description, price, stock, is_active,
@@ -131,6 +139,42 @@ def load(conn: psycopg.Connection, volumes: Volumes, tag: str, password_hash: st
     for table in TABLES_WITH_IDS:
         last_id = f"coalesce((SELECT max(id) FROM {table}), 0)"
         run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last_id} + 1, false)")
+
+
+def _load_categories(conn: psycopg.Connection) -> None:
+    """Ten top-level categories (ids 1..10), each with five subcategories (ids 11..60)."""
+    for number, name in enumerate(CATEGORY_NAMES, start=1):
+        conn.execute(
+            "INSERT INTO categories (id, name, slug, parent_id, created_at) VALUES (%s, %s, %s, NULL, now())",
+            (number, name, name.lower()),
+        )
+    conn.execute(
+        f"""
+        INSERT INTO categories (id, name, slug, parent_id, created_at)
+        SELECT {len(CATEGORY_NAMES)} + i, 'Shelf ' || i, 'shelf-' || i,
+               1 + (i - 1) / {CHILDREN_PER_CATEGORY}, now()
+        FROM generate_series(1, {len(CATEGORY_NAMES) * CHILDREN_PER_CATEGORY}) AS i
+        """
+    )
+
+
+def _load_product_images(conn: psycopg.Connection, v: Volumes) -> None:
+    """One picture per product, its renditions made (the files need not exist: pages only link them)."""
+    renditions = ", ".join(
+        f"""json_build_object('width', {w}, 'height', {w * 3 // 4}, 'format', '{f}',
+                              'key', 'products/' || i || '/bench-{w}w.{e}')"""
+        for w in (240, 480, 960)
+        for f, e in (("webp", "webp"), ("jpeg", "jpg"))
+    )
+    conn.execute(
+        f"""
+        INSERT INTO product_images (id, product_id, position, alt_text, original_key, width, height, status,
+                                    renditions, attempts, created_at)
+        SELECT i, i, 0, 'Photo of product ' || i, 'products/' || i || '/bench.jpg', 1200, 900, 'ready',
+               json_build_array({renditions}), 1, now()
+        FROM generate_series(1, {v.products}) AS i
+        """
+    )
 
 
 def _load_past_orders(conn: psycopg.Connection, v: Volumes) -> None:

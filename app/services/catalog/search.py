@@ -115,8 +115,12 @@ def find_products(found: ProductFilter, *, page: int = 1, per_page: int = 12) ->
     if found.q:
         statement, rank = _matching_words(statement, found.q)
     if found.category:
+        # The subtree's ids are looked up first: as a list of values (rather than a recursive
+        # subquery the planner cannot size) they let PostgreSQL use ix_products_category_id.
         category_id = select(Category.id).where(Category.slug == found.category).scalar_subquery()
-        statement = statement.where(Product.category_id.in_(subtree_ids(category_id)))
+        statement = statement.where(
+            Product.category_id.in_(db.session.scalars(subtree_ids(category_id)).all())
+        )
     if found.min_price is not None:
         statement = statement.where(Product.price >= found.min_price)
     if found.max_price is not None:
