@@ -1,12 +1,14 @@
 """Product pictures (SPEC section 11): upload checks, cleaning, renditions, order, and where they show."""
 
 import io
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.extensions import db
 from app.models import ProductImage
+from app.models.types import utcnow
 from app.services.catalog import images as image_service
 from tests.catalog import images
 from tests.factories import ProductFactory
@@ -208,3 +210,23 @@ def test_renditions_are_made_once_however_often_the_task_runs(admin_client, prod
 
     assert image_service.make_renditions(image.id) is False
     assert db.session.scalar(select(func.count()).select_from(ProductImage)) == 1
+
+
+def test_a_picture_left_without_renditions_is_relayed_to_the_task(app, product, monkeypatch):
+    # The broker was down when it was uploaded: no task ran, the row stayed pending.
+    monkeypatch.setattr(
+        "app.tasks.make_image_renditions.delay", lambda image_id: (_ for _ in ()).throw(OSError)
+    )
+    image = image_service.add_image(product.id, images.jpeg(500, 400), "Waiting")
+    assert stored_images(product)[0].status == "pending"
+    monkeypatch.undo()
+    db.session.execute(
+        update(ProductImage).values(created_at=utcnow() - image_service.RELAY_GRACE - timedelta(seconds=1))
+    )
+    db.session.commit()
+
+    assert image_service.relay_pending_renditions() == 1
+
+    (relayed,) = stored_images(product)
+    assert relayed.id == image.id and relayed.status == "ready" and relayed.renditions
+    assert image_service.relay_pending_renditions() == 0
