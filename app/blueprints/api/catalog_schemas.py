@@ -4,7 +4,7 @@ Each query value is read by the same parser the shop's pages use (catalog.search
 refuses exactly what a page ignores, naming the field.
 """
 
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.blueprints.api import schemas
 from app.blueprints.api.schemas import MAX_PER_PAGE, PageQuerySchema, PageSchema, Text
@@ -33,7 +33,7 @@ PRICE = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "19.99"}
 
 
 class ProductSearchQuerySchema(PageQuerySchema):
-    per_page = fields.Integer(load_default=12, validate=lambda n: 1 <= n <= MAX_PER_PAGE)
+    per_page = fields.Integer(load_default=12, validate=validate.Range(1, MAX_PER_PAGE))
     q = FilterValue(
         "q",
         metadata={
