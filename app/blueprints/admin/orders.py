@@ -21,7 +21,7 @@ from app.services.notifications import outbox
 from app.services.ordering import lifecycle, lookups, reports
 
 
-@bp.get("/admin/orders")
+@bp.get("/admin/orders", strict_slashes=False)
 def orders():
     form = OrderFilterForm(request.args)
     page = None

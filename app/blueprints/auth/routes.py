@@ -13,7 +13,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 BAD_LOGIN = "Wrong email or password."
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET", "POST"], strict_slashes=False)  # also "/login/", as typed
 def login():
     if current_user.is_authenticated:
         return redirect(_next_url(None))
@@ -30,7 +30,7 @@ def login():
     return redirect(_next_url(form.next.data))
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@bp.route("/register", methods=["GET", "POST"], strict_slashes=False)
 def register():
     if current_user.is_authenticated:
         return redirect(_next_url(None))

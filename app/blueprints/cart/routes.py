@@ -19,7 +19,7 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 NOT_AVAILABLE = "That product is not available."
 
 
-@bp.get("")
+@bp.get("", strict_slashes=False)  # "/cart/" as typed is the same page
 @login_required
 def show():
     return render_template("cart/show.html", cart=cart.get_cart(current_user.id))
