@@ -1,4 +1,4 @@
-"""The shopper's account pages: order history and address book (SPEC section 6).
+"""The shopper's account pages: order history and address book (docs/behaviour.md#pages).
 
 Every address URL goes through the address service with the shopper's own id,
 so another shopper's address is a 404 for every action.

@@ -1,4 +1,4 @@
-"""Registering, logging in and out (SPEC section 6)."""
+"""Registering, logging in and out (docs/behaviour.md#pages)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user

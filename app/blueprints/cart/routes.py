@@ -1,4 +1,4 @@
-"""The shopper's cart page: add, change and remove lines (SPEC section 6).
+"""The shopper's cart page: add, change and remove lines (docs/behaviour.md#cart).
 
 Every POST here is protected by the app-wide CSRF check; a form that does not
 parse (say, quantity "abc") reaches the cart service as None and is refused there.

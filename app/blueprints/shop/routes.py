@@ -1,4 +1,4 @@
-"""The catalog pages: product list with search, and one product (SPEC section 6)."""
+"""The catalog pages: product list with search, and one product (docs/behaviour.md#pages)."""
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
