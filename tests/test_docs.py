@@ -15,8 +15,8 @@ def anchors(page: Path) -> set[str]:
 
 def citations() -> list[tuple[str, str, str]]:
     found = []
-    files = [*ROOT.glob("app/**/*.py"), *ROOT.glob("tests/**/*.py"), *ROOT.glob("docs/*.md"), ROOT / "README.md"]
-    for path in [*files, ROOT / "config.py", ROOT / "bench" / "README.md"]:
+    sources = [*ROOT.glob("app/**/*.py"), *ROOT.glob("tests/**/*.py"), *ROOT.glob("docs/*.md")]
+    for path in [*sources, ROOT / "config.py", ROOT / "README.md", ROOT / "bench" / "README.md"]:
         for page, anchor in CITATION.findall(path.read_text()):
             found.append((str(path.relative_to(ROOT)), page, anchor))
     return found
