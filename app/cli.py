@@ -1,7 +1,8 @@
-"""The flask commands of SPEC section 7: seed-demo, users create, products import, coupons create.
+"""The flask commands: seed-demo, users create, products import, coupons create.
 
 Each command reads its arguments, calls one service function and prints the outcome. Bad input
-exits non-zero with a message naming the problem, and the database is left as it was.
+exits non-zero with a message naming the problem, and the database is left as it was
+(docs/behaviour.md#command-line).
 """
 
 from datetime import UTC, datetime, time

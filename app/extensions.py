@@ -50,7 +50,9 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(
         {
-            "broker_url": broker or "memory://",
+            # Eager tasks still borrow a producer; a memory URL without a host made kombu
+            # warn "No hostname was supplied" on the first order.
+            "broker_url": broker or "memory://localhost/",
             # The worker must know the tasks before any message names them.
             "imports": ("app.tasks",),
             "result_backend": None,

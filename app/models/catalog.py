@@ -12,7 +12,7 @@ from app.models.categories import Category
 from app.models.images import ProductImage
 from app.models.types import Money, UTCDateTime, utcnow
 
-# Full-text search on PostgreSQL (SPEC section 11): a stored tsvector, name weighted above
+# Full-text search on PostgreSQL (docs/behaviour.md#search): a stored tsvector, name weighted above
 # description, kept up to date by a trigger (the same DDL as migration 0004). On SQLite the
 # column exists but stays empty: search there is a plain word match.
 SEARCH_VECTOR_FUNCTION = """
@@ -39,7 +39,7 @@ class Product(db.Model):
         CheckConstraint("price >= 0", name="price_non_negative"),
         # The catalog is listed by name: a page of it reads 12 index entries, not a sort.
         Index("ix_products_name_id", "name", "id"),
-        # One index per sort of the catalog (SPEC section 11), and the category filter's.
+        # One index per sort of the catalog (docs/behaviour.md#search), and the category filter's.
         Index("ix_products_price_id", "price", "id"),
         Index("ix_products_created_at_id", "created_at", "id"),
         Index("ix_products_category_id", "category_id"),

@@ -81,7 +81,7 @@ PRODUCTS = [
     ),
 ]
 
-# Where each demo product sits in the category tree (SPEC section 11).
+# Where each demo product sits in the category tree (docs/behaviour.md#categories).
 CATEGORY_OF = {
     "MUG-CER-350": "Home/Kitchen",
     "TEE-ORG-M": "Clothing",

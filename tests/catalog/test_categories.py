@@ -1,4 +1,4 @@
-"""The category tree (SPEC section 11): making, renaming, moving and deleting, and their refusals."""
+"""The category tree (docs/behaviour.md#categories): making, renaming, moving, deleting, refusals."""
 
 import pytest
 from sqlalchemy import func, select

@@ -1,4 +1,4 @@
-"""Product pictures (SPEC section 11): upload checks, cleaning, renditions, order, and where they show."""
+"""Product pictures (docs/behaviour.md#pictures): upload checks, cleaning, renditions, order."""
 
 import io
 from datetime import timedelta

@@ -1,4 +1,4 @@
-"""Search, filters and sorts of SPEC section 11, on the shop's pages and in the API."""
+"""Search, filters and sorts (docs/behaviour.md#search), on the shop's pages and in the API."""
 
 from datetime import timedelta
 from decimal import Decimal

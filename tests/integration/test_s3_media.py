@@ -1,4 +1,4 @@
-"""Product pictures in S3-compatible storage (SPEC section 11), shared by every web process.
+"""Product pictures in S3-compatible storage (docs/behaviour.md#pictures), shared by every web process.
 
 The store is moto in server mode: a real S3 HTTP server on a free loopback port, started and
 stopped here by its process id, which boto3 talks to over HTTP like any S3 endpoint. This test

@@ -1,4 +1,4 @@
-"""Placing, replaying and cancelling orders (SPEC sections 1 to 4)."""
+"""Placing, replaying and cancelling orders (docs/behaviour.md, from #money-and-totals to #idempotency)."""
 
 import re
 from datetime import timedelta

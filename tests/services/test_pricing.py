@@ -1,4 +1,7 @@
-"""The money rules of SPEC section 1: every amount, rounded half up to the cent at each step."""
+"""The money rules: every amount, rounded half up to the cent at each step.
+
+The rules: docs/behaviour.md#money-and-totals.
+"""
 
 import json
 import os

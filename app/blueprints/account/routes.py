@@ -1,4 +1,4 @@
-"""The shopper's account pages: order history and address book (SPEC section 6).
+"""The shopper's account pages: order history and address book (docs/behaviour.md#pages).
 
 Every address URL goes through the address service with the shopper's own id,
 so another shopper's address is a 404 for every action.
@@ -17,7 +17,7 @@ from app.services.ordering import lookups
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-@bp.get("/orders")
+@bp.get("/orders", strict_slashes=False)  # the pages a person types also answer with a "/"
 @login_required
 def orders():
     page = requested_page()
@@ -25,7 +25,7 @@ def orders():
     return render_template("account/orders.html", orders=history)
 
 
-@bp.route("/addresses", methods=["GET", "POST"])
+@bp.route("/addresses", methods=["GET", "POST"], strict_slashes=False)
 @login_required
 def addresses():
     form = NewAddressForm()

@@ -9,7 +9,7 @@ from app.services.errors import ValidationFailed
 from app.services.ordering import coupons as coupon_book
 
 
-@bp.get("/admin/coupons")
+@bp.get("/admin/coupons", strict_slashes=False)
 def coupons():
     page = coupon_book.list_coupons(page=requested_page())
     return render_template("admin/coupons.html", page=page)

@@ -21,7 +21,7 @@ from app.services.notifications import outbox
 from app.services.ordering import lifecycle, lookups, reports
 
 
-@bp.get("/admin/orders")
+@bp.get("/admin/orders", strict_slashes=False)
 def orders():
     form = OrderFilterForm(request.args)
     page = None
@@ -62,7 +62,10 @@ def order(number: str):
 
 @bp.post("/admin/orders/<number>/status")
 def change_status(number: str):
-    """Move the order along one of SPEC section 4's arrows; any other move is refused unchanged."""
+    """Move the order along an allowed arrow; any other move is refused unchanged.
+
+    The arrows: docs/behaviour.md#order-statuses.
+    """
     order = lookups.order_by_number(number)
     form = StatusForm()
     if not form.validate_on_submit():

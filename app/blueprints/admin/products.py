@@ -13,7 +13,7 @@ from app.services.errors import ValidationFailed
 PRODUCTS_PER_PAGE = 25
 
 
-@bp.get("/admin/products")
+@bp.get("/admin/products", strict_slashes=False)
 def products():
     query = request.args.get("q", "").strip()
     page = search_products(query, page=requested_page(), per_page=PRODUCTS_PER_PAGE, active_only=False)

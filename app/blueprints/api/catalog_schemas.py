@@ -1,4 +1,5 @@
-"""The catalog's API schemas of SPEC section 11: search and filters, categories, product images.
+"""The catalog's API schemas: search and filters, categories, product images
+(docs/behaviour.md#search, #categories, #pictures).
 
 Each query value is read by the same parser the shop's pages use (catalog.search), so the API
 refuses exactly what a page ignores, naming the field.
@@ -92,7 +93,7 @@ class CategoryRefSchema(Schema):
 
 
 class ProductSchema(schemas.ProductSchema):
-    """SPEC section 5's product with section 11's category and images (named like it in the document)."""
+    """The product of docs/behaviour.md#api with its category and images (named like it in the document)."""
 
     category = fields.Nested(CategoryRefSchema, required=True, allow_none=True)
     images = fields.List(fields.Nested(ProductImageSchema), required=True)

@@ -142,7 +142,7 @@ def revoke_token():
     },
 )
 def list_products(query):
-    """A page of active products: searched, filtered and sorted (SPEC section 11)."""
+    """A page of active products: searched, filtered and sorted (docs/behaviour.md#search)."""
     page, per_page = query.pop("page"), query.pop("per_page")
     values = {name: value for name, value in query.items() if value is not None}
     found = search.checked_filter(**values)

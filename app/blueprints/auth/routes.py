@@ -1,4 +1,4 @@
-"""Registering, logging in and out (SPEC section 6)."""
+"""Registering, logging in and out (docs/behaviour.md#pages)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -13,7 +13,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 BAD_LOGIN = "Wrong email or password."
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET", "POST"], strict_slashes=False)  # also "/login/", as typed
 def login():
     if current_user.is_authenticated:
         return redirect(_next_url(None))
@@ -30,7 +30,7 @@ def login():
     return redirect(_next_url(form.next.data))
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@bp.route("/register", methods=["GET", "POST"], strict_slashes=False)
 def register():
     if current_user.is_authenticated:
         return redirect(_next_url(None))

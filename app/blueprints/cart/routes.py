@@ -1,4 +1,4 @@
-"""The shopper's cart page: add, change and remove lines (SPEC section 6).
+"""The shopper's cart page: add, change and remove lines (docs/behaviour.md#cart).
 
 Every POST here is protected by the app-wide CSRF check; a form that does not
 parse (say, quantity "abc") reaches the cart service as None and is refused there.
@@ -19,7 +19,7 @@ bp = Blueprint("cart", __name__, url_prefix="/cart")
 NOT_AVAILABLE = "That product is not available."
 
 
-@bp.get("")
+@bp.get("", strict_slashes=False)  # "/cart/" as typed is the same page
 @login_required
 def show():
     return render_template("cart/show.html", cart=cart.get_cart(current_user.id))

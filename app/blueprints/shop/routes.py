@@ -1,6 +1,7 @@
-"""The catalog pages: product list with search, filters and sort; a category; one product (SPEC 6, 11)."""
+"""The catalog pages: product list with search, filters and sort; a category; one product
+(docs/behaviour.md#pages, #categories, #search)."""
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from app.blueprints.cart.forms import AddToCartForm
 from app.blueprints.shop import media
@@ -86,3 +87,9 @@ def product(slug: str):
     form = AddToCartForm(product_id=found.id)
     crumbs = categories.breadcrumbs(found.category) if found.category is not None else []
     return render_template("shop/product.html", product=found, form=form, crumbs=crumbs)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

@@ -1,4 +1,4 @@
-"""The category tree: reading it, and changing it as admins do (SPEC section 11)."""
+"""The category tree: reading it, and changing it as admins do (docs/behaviour.md#categories)."""
 
 from dataclasses import dataclass, field
 

@@ -1,4 +1,5 @@
-"""Product images: checking and storing an upload, its renditions, order and deletion (SPEC section 11).
+"""Product images: checking and storing an upload, its renditions, order and deletion
+(docs/behaviour.md#pictures).
 
 An upload is trusted only once Pillow has decoded every pixel of it: its name and declared
 type are never looked at. Its header is read first, so a decompression bomb (a small file

@@ -1,4 +1,4 @@
-"""Finding products: words, category, price range, stock, and the order (SPEC section 11).
+"""Finding products: words, category, price range, stock, and the order (docs/behaviour.md#search).
 
 On PostgreSQL the words are a full-text query (`websearch_to_tsquery`: stemmed, "quoted
 phrases", `-word` to exclude) against the stored, weighted `search_vector`, ranked so a

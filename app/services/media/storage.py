@@ -1,4 +1,5 @@
-"""Where uploaded images and their renditions are kept: one interface, two stores (SPEC section 11).
+"""Where uploaded images and their renditions are kept: one interface, two stores
+(docs/behaviour.md#pictures).
 
 `MEDIA_STORAGE=local` (the default) keeps files under instance/media, served by the app at
 /media/<key>; `s3` keeps them in an S3-compatible bucket that every web process shares,

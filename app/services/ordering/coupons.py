@@ -1,4 +1,4 @@
-"""Whether a coupon may be used (SPEC section 2), and managing coupons as admins do."""
+"""Whether a coupon may be used (docs/behaviour.md#coupons), and managing coupons as admins do."""
 
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -67,7 +67,7 @@ def usable_coupon(code: str, subtotal: Decimal, user_id: int) -> Coupon:
 
 
 def create_coupon(code: str, **fields) -> Coupon:
-    """Add a coupon after checking the rules of SPEC section 7; raises ValidationFailed; commits."""
+    """Add a coupon after checking its rules (docs/behaviour.md#coupons); raises ValidationFailed; commits."""
     coupon = build_coupon(code, **fields)
     db.session.add(coupon)
     try:
@@ -146,7 +146,7 @@ def build_coupon(
 
 
 def _percent_errors(percent) -> dict[str, list[str]]:
-    """A percent off: 1 to 100 (SPEC section 7), in hundredths at most, as the column keeps it."""
+    """A percent off: 1 to 100, in hundredths at most, as the column keeps it (docs/behaviour.md#coupons)."""
     value = _as_decimal(percent)
     if value is None or not value.is_finite() or not (1 <= value <= 100):
         return {"percent": ["A percent must be between 1 and 100."]}

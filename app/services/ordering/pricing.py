@@ -1,4 +1,4 @@
-"""The money rules of SPEC section 1."""
+"""The money rules (docs/behaviour.md#money-and-totals)."""
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -99,7 +99,7 @@ def discount_for(coupon: Coupon | None, subtotal: Decimal) -> Decimal:
 
 
 def compute_totals(subtotal: Decimal, coupon: Coupon | None, rules: PricingRules | None = None) -> Totals:
-    """Every amount of SPEC section 1 from the subtotal and the coupon.
+    """Every amount of the totals from the subtotal and the coupon (docs/behaviour.md#money-and-totals).
 
     Raises OrderTooLarge when an amount would not fit its column (each line total is
     at most the subtotal), before the caller writes anything.
