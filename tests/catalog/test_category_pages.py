@@ -80,7 +80,7 @@ def test_product_json_names_its_category(client, tree):
 
 def test_the_admin_creates_a_subcategory(admin_client, tree):
     response = admin_client.post(
-        "/admin/categories", data={"name": "Cookware", "slug": "", "parent_id": str(tree["kitchen"].id)}
+        "/admin/categories/new", data={"name": "Cookware", "slug": "", "parent_id": str(tree["kitchen"].id)}
     )
 
     assert response.status_code == 303

@@ -44,7 +44,7 @@ def categories_page():
     return _tree_page(form)
 
 
-@bp.post("/admin/categories")
+@bp.post("/admin/categories/new")
 def create_category():
     form = CategoryForm()
     form.parent_id.choices = category_choices("(top level)")
