@@ -60,12 +60,10 @@ def ensure_intent(order: Order) -> Payment | None:
     payment = _payment_row(order)
     if payment is None or payment.intent_id is not None or order.status != PENDING:
         return payment
-    payment_id, number = payment.id, order.number
+    payment_id, number, provider = payment.id, order.number, card_provider(payment.provider)
     amount, currency = minor_units(payment.amount, payment.currency), payment.currency
     db.session.commit()  # nothing open while the provider answers
-    intent = card_provider(payment.provider).create_intent(
-        order_number=number, amount=amount, currency=currency
-    )
+    intent = provider.create_intent(order_number=number, amount=amount, currency=currency)
     db.session.execute(
         update(Payment)
         .where(Payment.id == payment_id, Payment.intent_id.is_(None))
