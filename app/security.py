@@ -13,7 +13,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -40,15 +40,18 @@ API_DOCS_CONTENT_SECURITY_POLICY = (
 REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 
+PAGE_POLICY = "storefront.content_security_policy"  # kept in the request's environ: per request
+
+
 def widen_policy_for_this_page(**sources: list[str]) -> None:
     """Let this response's page use the given URLs' origins too, e.g. script_src=[...]: the
     card payment page loads Stripe.js (SPEC section 9). Only for the current request."""
     policy = dict(CONTENT_SECURITY_POLICY)
     for directive, urls in sources.items():
         name = directive.replace("_", "-")
-        origins = " ".join(_origin(url) for url in urls)
+        origins = " ".join(dict.fromkeys(_origin(url) for url in urls))  # each once, in order
         policy[name] = f"{policy.get(name, policy['default-src'])} {origins}".strip()
-    g.content_security_policy = "; ".join(f"{name} {value}" for name, value in policy.items())
+    request.environ[PAGE_POLICY] = "; ".join(f"{name} {value}" for name, value in policy.items())
 
 
 def _origin(url: str) -> str:
@@ -57,7 +60,7 @@ def _origin(url: str) -> str:
 
 
 def _apply_page_policy(response):
-    policy = g.get("content_security_policy")
+    policy = request.environ.get(PAGE_POLICY)
     if policy:
         response.headers["Content-Security-Policy"] = policy
     return response

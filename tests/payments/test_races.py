@@ -63,7 +63,7 @@ def race(app, shopper, address, product, coupon, localstripe, *, pay: bool, aged
             age(order, aged)
         event = succeeded_event(localstripe, order, status="succeeded")
         order_id, user_id = order.id, shopper.id
-        run_together(app, len(actors), lambda i: actors[i](order_id, user_id, event))
+        run_together(app, len(actors), lambda i, o=order_id, u=user_id, e=event: actors[i](o, u, e))
         db.session.rollback()
         ends[check_exact(order, product, coupon, before, localstripe)] += 1
     return ends
