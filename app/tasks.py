@@ -6,6 +6,7 @@ from celery import shared_task
 
 from app.services.notifications import outbox
 from app.services.notifications.emails import PAYMENT_RECEIVED, send_confirmation, send_payment_received
+from app.services.payments import expiry
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,4 @@ def relay_outbox() -> int:
 @shared_task(ignore_result=True)
 def expire_payments() -> None:
     """Periodic (beat): cancel unpaid card orders past their time, mark paid those a webhook missed."""
-    from app.services.payments import expiry
-
     expiry.run_once()
