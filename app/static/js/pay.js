@@ -29,9 +29,14 @@
       .confirmCardPayment(form.dataset.clientSecret, { payment_method: { card: card } })
       .then(function (result) {
         working.hidden = true;
+        var intent = result.paymentIntent;
         if (result.error) {
           button.disabled = false;
           showError(result.error.message);
+        } else if (intent && intent.status !== "succeeded" && intent.status !== "processing") {
+          // e.g. a failed 3-D Secure authentication: the intent wants a card again
+          button.disabled = false;
+          showError(intent.last_payment_error && intent.last_payment_error.message);
         } else {
           window.location.assign(form.dataset.returnUrl);
         }
