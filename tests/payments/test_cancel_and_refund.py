@@ -84,7 +84,7 @@ def test_a_payment_that_lands_after_the_shoppers_cancel_is_refunded_once(
     assert post_event(client, body, signature).json["outcome"] in ("refunding", "repeat")
     assert post_event(client, body, signature).status_code == 200
     assert len(localstripe.refunds_of(payment.intent_id)) == 1
-    assert payment_of(placed).refund_status == "refunded"
+    assert (payment_of(placed).status, payment_of(placed).refund_status) == ("refunded", "refunded")
     assert fresh(placed).status == "cancelled" and stock(product) == 10
     assert any("received after the order was cancelled" in e for e in events_of(placed, "payment"))
 

@@ -41,14 +41,16 @@ def check_exact(order, product, coupon, before, localstripe) -> str:
     if order.status == "paid":
         assert refunds == [], order.number
         assert (stock(product), used(coupon)) == (stock_before - 2, used_before + 1)
-        assert payment.refund_status is None
+        assert (payment.status, payment.refund_status) == ("succeeded", None)
         assert len(payment_emails(order)) == 1
         return "paid"
     assert order.status == "cancelled", order.status
     assert (stock(product), used(coupon)) == (stock_before, used_before)
     assert len(refunds) == (1 if paid_at_stripe else 0), (order.number, refunds)
     if paid_at_stripe:
-        assert payment.refund_status == "refunded"
+        assert (payment.status, payment.refund_status) == ("refunded", "refunded")
+    else:
+        assert payment.status == "canceled"
     return "cancelled, refunded" if paid_at_stripe else "cancelled"
 
 

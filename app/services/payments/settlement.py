@@ -119,13 +119,13 @@ def _succeeded_on(status: str, payment_id: int, order_id: int, intent: Intent, e
     if status != CANCELLED:
 
         def note_success() -> None:
-            set_payment(payment_id, status=SUCCEEDED, failure_message="")
+            set_payment(payment_id, status=SUCCEEDED, failure_message="", only_if_open=True)
 
         in_one_transaction(note_success, event)
         return "already_paid"
 
     def owe_refund() -> None:
-        set_payment(payment_id, status=SUCCEEDED, failure_message="")
+        set_payment(payment_id, status=SUCCEEDED, failure_message="", only_if_open=True)
         owed = db.session.execute(
             update(Payment)
             .where(Payment.id == payment_id, Payment.refund_status.is_(None))
