@@ -54,5 +54,7 @@ def test_the_api_says_awaiting_then_succeeded_once_an_admin_marks_it_paid(client
     }
 
 
-def test_the_stripe_webhook_is_not_there_with_manual(client):
-    assert client.post("/payments/stripe/webhook", data=b"{}").status_code == 404
+def test_the_stripe_webhook_refuses_every_delivery_with_manual(client, order):
+    response = client.post("/payments/stripe/webhook", data=b"{}", headers={"Stripe-Signature": "t=1,v1=00"})
+    assert response.status_code == 400
+    assert order.status == "pending"
