@@ -1,6 +1,7 @@
 """Expiry and reconciliation (SPEC section 9): ask Stripe first, so a lost webhook never cancels a sale."""
 
-from app.services.payments import expiry
+from app.services.payments import cancelling, expiry
+from app.tasks import expire_payments
 from tests.payments.helpers import age, events_of, fresh, payment_emails, payment_of, stock, used
 
 
@@ -61,3 +62,28 @@ def test_the_cli_fails_when_stripe_cannot_be_asked_and_cancels_nothing(app, runn
     assert result.exit_code == 1
     assert "not checked (provider unreachable) 1" in result.output
     assert fresh(placed).status == "pending" and stock(product) == 8
+
+
+def test_a_cancelled_orders_intent_left_open_is_cancelled_later_or_its_payment_refunded(
+    app, placed, product, localstripe
+):
+    app.config["STRIPE_API_BASE"] = "http://127.0.0.1:9"  # Stripe is down during the cancel
+    cancelling.cancel_order(placed, placed.user_id)
+    app.config["STRIPE_API_BASE"] = localstripe.url
+    intent_id = payment_of(placed).intent_id
+    assert localstripe.intent(intent_id)["status"] == "requires_payment_method"
+    localstripe.pay(intent_id)  # the shopper's card went through all the same; the webhook is lost
+
+    assert expiry.run_once().refunded == [placed.number]
+    assert expiry.run_once().refunded == []
+    assert len(localstripe.refunds_of(intent_id)) == 1
+    assert (payment_of(placed).status, payment_of(placed).refund_status) == ("refunded", "refunded")
+    assert fresh(placed).status == "cancelled" and stock(product) == 10
+
+
+def test_beat_runs_the_expiry_every_minute(app, placed, localstripe):
+    schedule = app.extensions["celery"].conf.beat_schedule["expire-payments"]
+    assert (schedule["task"], schedule["schedule"]) == ("app.tasks.expire_payments", 60)
+    age(placed, 31)
+    expire_payments.delay()  # eager without a broker, as in development
+    assert fresh(placed).status == "cancelled"

@@ -4,7 +4,9 @@ For each pending card order older than two minutes the provider is asked for its
 intent first: a succeeded one (a missed webhook) makes the order paid. Past
 PAYMENT_TIMEOUT_MINUTES an unpaid one has its intent cancelled at the provider,
 and only then the order (the lifecycle's guarded cancel: stock and coupon back
-once, however many runs race). Refunds still owed are asked for again.
+once, however many runs race). A cancelled order whose intent Stripe could not
+cancel then is looked at again (its money, if it came, refunded), and refunds
+still owed are asked for again.
 """
 
 import logging
@@ -16,8 +18,16 @@ from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models import Order, Payment
-from app.models.orders import PENDING
-from app.models.payments import CANCELED, REFUND_FAILED, REFUND_OWED, REFUND_REQUESTED
+from app.models.orders import CANCELLED, PENDING
+from app.models.payments import (
+    CANCELED,
+    FAILED,
+    PROCESSING,
+    REFUND_FAILED,
+    REFUND_OWED,
+    REFUND_REQUESTED,
+    REQUIRES_PAYMENT,
+)
 from app.models.types import utcnow
 from app.services.errors import InvalidTransition
 from app.services.ordering import lifecycle
@@ -51,6 +61,14 @@ def run_once(now=None) -> Outcome:
             _settle_one(payment_id, number, expired=created_at < now - timeout, outcome=outcome)
         except ProviderError as error:
             log.warning("payment of order %s not checked: %s", number, error.message)
+            outcome.unreachable.append(number)
+            db.session.rollback()
+    for payment_id, number in _open_intents_of_cancelled_orders():
+        try:
+            if _close_left_open(payment_id, number) == "refunding":
+                outcome.refunded.append(number)
+        except ProviderError as error:
+            log.warning("intent of cancelled order %s not checked: %s", number, error.message)
             outcome.unreachable.append(number)
             db.session.rollback()
     for payment_id, number in _refunds_to_retry(now):
@@ -121,6 +139,39 @@ def _expire(payment_id: int, number: str, outcome: Outcome) -> None:
     except InvalidTransition:
         return  # another run, the shopper or the webhook got there first
     outcome.cancelled.append(number)
+
+
+def _open_intents_of_cancelled_orders() -> list[tuple[int, str]]:
+    """Cancelled orders whose intent was not seen cancelled (Stripe was down at the cancel)."""
+    rows = db.session.execute(
+        select(Payment.id, Order.number)
+        .join(Order, Order.id == Payment.order_id)
+        .where(
+            Order.status == CANCELLED,
+            Payment.intent_id.is_not(None),
+            Payment.status.in_((REQUIRES_PAYMENT, PROCESSING, FAILED)),
+        )
+        .limit(BATCH)
+    ).all()
+    db.session.commit()
+    return [tuple(row) for row in rows]
+
+
+def _close_left_open(payment_id: int, number: str) -> str:
+    """Cancel the intent of a cancelled order; if its payment went through after all, refund it."""
+    payment = db.session.get(Payment, payment_id)
+    provider, intent_id = card_provider(payment.provider), payment.intent_id
+    db.session.commit()
+    intent = provider.retrieve_intent(intent_id)
+    if intent.status not in ("succeeded", "canceled"):
+        try:
+            intent = provider.cancel_intent(intent_id, order_number=number)
+        except ProviderError:
+            intent = provider.retrieve_intent(intent_id)
+    if intent.status == "succeeded":
+        return settlement.payment_succeeded(db.session.get(Payment, payment_id), intent)
+    settlement.note_status(db.session.get(Payment, payment_id), intent)
+    return intent.status
 
 
 def _refunds_to_retry(now) -> list[tuple[int, str]]:
