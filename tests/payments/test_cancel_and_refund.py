@@ -117,3 +117,16 @@ def test_the_expiry_run_retries_a_failed_refund_and_refunds_once(placed, product
     assert len(localstripe.refunds_of(payment.intent_id)) == 1
     assert payment_of(placed).refund_status == "refunded"
     assert stock(product) == 10
+
+
+def test_cancelling_an_order_marked_paid_by_hand_refunds_nothing_and_closes_the_intent(
+    client, auth, admin, placed, product, localstripe
+):
+    auth.login(admin.email)
+    client.post(f"/admin/orders/{placed.number}/status", data={"status": "paid"})  # paid by bank transfer
+    assert fresh(placed).status == "paid"
+    client.post(f"/admin/orders/{placed.number}/status", data={"status": "cancelled"})
+    assert fresh(placed).status == "cancelled" and stock(product) == 10
+    intent_id = payment_of(placed).intent_id
+    assert localstripe.refunds_of(intent_id) == []
+    assert localstripe.intent(intent_id)["status"] == "canceled"

@@ -12,7 +12,7 @@ import logging
 from app.extensions import db
 from app.models import Order, Payment
 from app.models.orders import PAID, PENDING
-from app.models.payments import CANCELED, REFUND_REQUESTED
+from app.models.payments import CANCELED, REFUND_REQUESTED, SUCCEEDED
 from app.services.errors import InvalidTransition, ShopError
 from app.services.ordering import lifecycle
 from app.services.payments import settlement
@@ -44,7 +44,7 @@ def cancel_order(order: Order, actor_id: int | None, *, allowed_from=lifecycle.S
     return order
 
 
-def close_intent(payment: Payment, *, message: str = "Card payment cancelled.") -> None:
+def close_intent(payment: Payment) -> None:
     """After an unpaid order's cancel: cancel its intent; if it had succeeded, refund it."""
     payment_id, intent_id, provider = payment.id, payment.intent_id, payment.provider
     order_id = payment.order_id
@@ -70,6 +70,12 @@ def close_intent(payment: Payment, *, message: str = "Card payment cancelled.") 
 
 def _refund_then_cancel(order: Order, payment: Payment, actor_id: int | None) -> Order:
     payment_id = payment.id
+    if payment.status != SUCCEEDED and not _took_money(payment):
+        # Marked paid by hand (no card payment): cancel, and close the intent.
+        lifecycle.cancel_order(order, actor_id, allowed_from=(PAID,))
+        close_intent(db.session.get(Payment, payment_id))
+        db.session.refresh(order)
+        return order
     if not settlement.claim_refund_for_cancel(payment_id):
         db.session.refresh(payment)
         if payment.refund_status == REFUND_REQUESTED:
@@ -87,7 +93,7 @@ def _refund_then_cancel(order: Order, payment: Payment, actor_id: int | None) ->
         ) from None
 
     def record() -> None:
-        settlement.record_refund(payment_id, refund.id, refund.amount)
+        settlement.record_refund(payment_id, refund.id)
 
     try:
         return lifecycle.cancel_order(
@@ -102,3 +108,21 @@ def _refund_then_cancel(order: Order, payment: Payment, actor_id: int | None) ->
         record()
         db.session.commit()
         raise
+
+
+def _took_money(payment: Payment) -> bool:
+    """Ask the provider whether the intent succeeded after all (then the payment says so too)."""
+    provider, intent_id = card_provider(payment.provider), payment.intent_id
+    db.session.commit()
+    if intent_id is None:
+        return False
+    try:
+        intent = provider.retrieve_intent(intent_id)
+    except ProviderError as error:
+        raise RefundRefused(
+            f"Stripe could not be asked about this payment, so nothing changed: {error.message}"
+        ) from None
+    if intent.status != "succeeded":
+        return False
+    settlement.note_status(db.session.get(Payment, payment.id), intent)
+    return True

@@ -217,7 +217,7 @@ def _ask_for_refund(payment_id: int, *, keep_failure: bool) -> bool:
     except ProviderError as error:
         _refund_failed(payment_id, order_id, error.message)
         return False
-    record_refund(payment_id, refund.id, refund.amount)
+    record_refund(payment_id, refund.id)
     db.session.commit()
     return True
 
@@ -228,7 +228,7 @@ def _refund_failed(payment_id: int, order_id: int, reason: str) -> None:
     db.session.commit()
 
 
-def record_refund(payment_id: int, refund_id: str, amount_minor: int) -> None:
+def record_refund(payment_id: int, refund_id: str) -> None:
     """Record the provider's refund on the payment and the timeline (in the caller's transaction)."""
     payment = db.session.get(Payment, payment_id)
     set_payment(
