@@ -138,3 +138,12 @@ def test_the_webhook_needs_no_csrf_token_and_no_session(app, client, placed, loc
     body, signature = succeeded_event(localstripe, placed)
     assert post_event(client, body, signature).status_code == 200
     assert fresh(placed).status == "paid"
+
+
+def test_an_event_for_an_intent_that_is_not_ours_is_answered_200_and_changes_nothing(
+    client, placed, localstripe
+):
+    intent = localstripe.intent(payment_of(placed).intent_id) | {"id": "pi_someone_else", "metadata": {}}
+    response = post_event(client, *signed_event(intent | {"status": "succeeded"}, "payment_intent.succeeded"))
+    assert (response.status_code, response.json["outcome"]) == (200, "unknown_intent")
+    assert fresh(placed).status == "pending" and webhook_rows() == 0
