@@ -26,6 +26,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(products_group)
     app.cli.add_command(coupons_group)
+    app.cli.add_command(payments_group)
 
 
 class DecimalType(click.ParamType):
@@ -202,3 +203,25 @@ def create_coupon_command(
         raise _refuse(exc) from None
     state = "inactive" if not coupon.is_active else "active"
     click.echo(f"Created coupon {coupon.code}: {coupon.describe()} ({state}).")
+
+
+@click.group("payments")
+def payments_group() -> None:
+    """Card payments (SPEC section 9)."""
+
+
+@payments_group.command("expire")
+def expire_payments_command() -> None:
+    """Run the payment expiry and reconciliation once: mark paid what Stripe took, cancel what expired."""
+    from app.services.payments import expiry
+
+    outcome = expiry.run_once()
+    click.echo(
+        f"paid {len(outcome.paid)}, cancelled {len(outcome.cancelled)}, refunded {len(outcome.refunded)}, "
+        f"not checked (provider unreachable) {len(outcome.unreachable)}"
+    )
+    for label, numbers in (("paid", outcome.paid), ("cancelled", outcome.cancelled)):
+        for number in numbers:
+            click.echo(f"  {label}: {number}")
+    if outcome.unreachable:
+        raise SystemExit(1)

@@ -82,6 +82,10 @@ def celery_init_app(app: Flask) -> Celery:
                     "task": "app.tasks.relay_outbox",
                     "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
                 },
+                "expire-payments": {
+                    "task": "app.tasks.expire_payments",
+                    "schedule": app.config["PAYMENT_EXPIRY_INTERVAL_SECONDS"],
+                },
                 "relay-image-renditions": {
                     "task": "app.tasks.relay_image_renditions",
                     "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],

@@ -7,7 +7,8 @@ from celery import shared_task
 from app.services.catalog import images
 from app.services.catalog.events import image_uploaded
 from app.services.notifications import outbox
-from app.services.notifications.emails import send_confirmation
+from app.services.notifications.emails import PAYMENT_RECEIVED, send_confirmation, send_payment_received
+from app.services.payments import expiry
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,10 @@ def deliver_outbox_message(self, message_id: int) -> None:
     if message is None:
         return
     try:
-        send_confirmation(message.order)
+        if message.kind == PAYMENT_RECEIVED:
+            send_payment_received(message.order)
+        else:
+            send_confirmation(message.order)
     except Exception as exc:
         log.warning("sending outbox message %s failed: %s", message_id, exc)
         outbox.mark_failed(message, str(exc))
@@ -39,6 +43,12 @@ def queue_outbox_deliveries(message_ids: list[int]) -> None:
 def relay_outbox() -> int:
     """Periodic (beat): queue every email still owed, e.g. after a broker outage."""
     return outbox.relay_pending()
+
+
+@shared_task(ignore_result=True)
+def expire_payments() -> None:
+    """Periodic (beat): cancel unpaid card orders past their time, mark paid those a webhook missed."""
+    expiry.run_once()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=4, ignore_result=True)

@@ -13,6 +13,7 @@ from app.models.orders import (
     OrderItem,
     OutboxMessage,
 )
+from app.models.payments import Payment, WebhookEvent
 from app.models.types import MAX_ID
 
 __all__ = [
@@ -29,8 +30,10 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OutboxMessage",
+    "Payment",
     "Product",
     "ProductImage",
     "StockAdjustment",
     "User",
+    "WebhookEvent",
 ]

@@ -13,7 +13,7 @@ from app.models.images import ProductImage
 from app.models.types import Money, UTCDateTime, utcnow
 
 # Full-text search on PostgreSQL (docs/behaviour.md#search): a stored tsvector, name weighted above
-# description, kept up to date by a trigger (the same DDL as migration 0004). On SQLite the
+# description, kept up to date by a trigger (the same DDL as migration 0005). On SQLite the
 # column exists but stays empty: search there is a plain word match.
 SEARCH_VECTOR_FUNCTION = """
 CREATE OR REPLACE FUNCTION products_search_vector_update() RETURNS trigger AS $$

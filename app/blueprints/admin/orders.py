@@ -19,6 +19,7 @@ from app.models.orders import CANCELLED, TRANSITIONS
 from app.services.errors import InvalidTransition
 from app.services.notifications import outbox
 from app.services.ordering import lifecycle, lookups, reports
+from app.services.payments import cancelling
 
 
 @bp.get("/admin/orders", strict_slashes=False)
@@ -72,8 +73,11 @@ def change_status(number: str):
         flash("Choose a status.", "error")
         return _back_to(order)
     try:
-        lifecycle.change_status(order, form.status.data, current_user.id)
-    except InvalidTransition as refused:
+        if form.status.data == CANCELLED:  # a card payment is refunded or closed in the same action
+            cancelling.cancel_order(order, current_user.id, allowed_from=lifecycle.ADMIN_CANCELLABLE)
+        else:
+            lifecycle.change_status(order, form.status.data, current_user.id)
+    except (InvalidTransition, cancelling.RefundRefused) as refused:
         flash(refused.message, "error")
         return _back_to(order)
     if order.status == CANCELLED:

@@ -27,8 +27,9 @@ from app.blueprints.api.parsing import PARSER
 from app.services.accounts import addresses, api_tokens
 from app.services.catalog import browsing, categories, search
 from app.services.errors import ShopError
-from app.services.ordering import cart, idempotency, lifecycle, lookups, placing
+from app.services.ordering import cart, idempotency, lookups, placing
 from app.services.ordering.preview import preview_totals
+from app.services.payments import cancelling
 
 
 class ApiBlueprint(Blueprint):
@@ -296,4 +297,4 @@ def get_order(number):
 def cancel_order(number):
     """Cancel one of the caller's pending orders; stock and the coupon use are given back."""
     order = lookups.shoppers_order(current_user_id(), number)
-    return lifecycle.cancel_order(order, current_user_id())
+    return cancelling.cancel_order(order, current_user_id())

@@ -9,6 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from app.models import MAX_ID, MAX_QUANTITY
 from app.models.orders import STATUSES
+from app.models.payments import PAYMENT_STATUSES
+from config import PAYMENT_PROVIDERS
 
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
@@ -222,7 +224,32 @@ class OrderSummarySchema(Schema):
     item_count = fields.Integer(required=True)
 
 
+# --- payment (SPEC section 9)
+
+
+class PaymentSchema(Schema):
+    provider = fields.String(required=True, validate=validate.OneOf(PAYMENT_PROVIDERS))
+    status = fields.String(required=True, validate=validate.OneOf(("awaiting", *PAYMENT_STATUSES)))
+    client_secret = fields.String(
+        metadata={"description": "For Stripe's SDK; only while the order can be paid."}
+    )
+    publishable_key = fields.String(metadata={"description": "Stripe's publishable key, with client_secret."})
+
+
+class OrderPayment(fields.Nested):
+    """The order's payment as its own shopper sees it (every order the API shows is the caller's)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(PaymentSchema, required=True, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        from app.services.payments.intents import payment_json
+
+        return payment_json(obj, for_owner=True)
+
+
 class OrderSchema(OrderSummarySchema):
+    payment = OrderPayment()
     items = fields.List(fields.Nested(OrderItemSchema), required=True)
     subtotal = Money()
     discount = Money()

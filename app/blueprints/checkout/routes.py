@@ -24,6 +24,7 @@ from app.services.ordering.cart import get_cart
 from app.services.ordering.coupons import usable_coupon
 from app.services.ordering.placing import PlacedOrder, place_order
 from app.services.ordering.pricing import compute_totals
+from app.services.payments import cancelling, intents
 
 bp = Blueprint("checkout", __name__)
 
@@ -59,7 +60,11 @@ def checkout():
         flash(f"Thank you! Your order {number} has been placed.", "success")
     else:
         flash(f"Your order {number} was already placed; here it is.", "info")
-    return redirect(url_for("checkout.order_detail", number=number), code=303)
+    # A card payment is taken on its own page (SPEC section 9).
+    paid_by_card = intents.payment_of(placed.order) is not None
+    return redirect(
+        url_for("payments.pay" if paid_by_card else "checkout.order_detail", number=number), code=303
+    )
 
 
 @bp.get("/orders/<number>")
@@ -76,7 +81,7 @@ def order_detail(number: str):
 def cancel_order(number: str):
     order = lookups.shoppers_order(current_user.id, number)
     try:
-        lifecycle.cancel_order(order, current_user.id)
+        cancelling.cancel_order(order, current_user.id)
     except InvalidTransition as error:
         flash(f"This order is {error.current} and can no longer be cancelled.", "error")
     else:

@@ -1,4 +1,4 @@
-"""The order confirmation email (HTML and plain text)."""
+"""The order confirmation and payment received emails (HTML and plain text)."""
 
 import logging
 import smtplib
@@ -21,9 +21,29 @@ def confirmation_message(order: Order) -> Message:
     )
 
 
+PAYMENT_RECEIVED = "payment_received"  # the outbox kind of the email below
+
+
+def payment_received_message(order: Order) -> Message:
+    return Message(
+        subject=f"Payment received for your order {order.number}",
+        recipients=[order.user.email],
+        body=render_template("emails/payment_received.txt", order=order),
+        html=render_template("emails/payment_received.html", order=order),
+    )
+
+
 def send_confirmation(order: Order) -> None:
     """Send the confirmation; with no mail server configured, write it to the log."""
-    message = confirmation_message(order)
+    _send(confirmation_message(order))
+
+
+def send_payment_received(order: Order) -> None:
+    """Send the "payment received" email (card payments, SPEC section 9)."""
+    _send(payment_received_message(order))
+
+
+def _send(message: Message) -> None:
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
         log.info("email to %s: %s\n%s", message.recipients, message.subject, message.body)
     with TimedConnection(current_app.extensions["mail"]) as connection:

@@ -26,6 +26,9 @@ log = logging.getLogger(__name__)
 # each failed delivery retries on its own as well, so the attempts add up fast.)
 GIVE_UP_AFTER = timedelta(days=3)
 
+# What the order's timeline says once a message of each kind is sent.
+SENT_EVENTS = {"payment_received": "Payment received email sent."}
+
 
 def claim_lease() -> timedelta:
     """A delivery that neither finished nor failed within this time (its worker died)
@@ -124,7 +127,8 @@ def mark_sent(message: OutboxMessage) -> None:
     message.status = OUTBOX_SENT
     message.sent_at = utcnow()
     message.last_error = ""
-    db.session.add(OrderEvent(order_id=message.order_id, kind="email", message="Confirmation email sent."))
+    sent = SENT_EVENTS.get(message.kind, "Confirmation email sent.")
+    db.session.add(OrderEvent(order_id=message.order_id, kind="email", message=sent))
     db.session.commit()
 
 

@@ -49,6 +49,7 @@ from app.services.errors import (
 from app.services.notifications import outbox
 from app.services.ordering.cart import LOCK_CART, CartLine, cart_lines, clear_cart
 from app.services.ordering.coupons import check_coupon
+from app.services.ordering.events import order_placed
 from app.services.ordering.idempotency import earlier_order, request_fingerprint
 from app.services.ordering.pricing import PricingRules, compute_totals, line_total
 from app.services.ordering.stock import refuse_short_lines, take_stock
@@ -135,6 +136,7 @@ def place_order(
         raise IdempotencyKeyInUse()
     if placed.created:
         _queue_confirmation(placed.order)
+        order_placed.send(order=placed.order)
     return placed
 
 

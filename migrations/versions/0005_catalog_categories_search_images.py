@@ -1,7 +1,7 @@
 """Catalog: categories, ranked full-text search (PostgreSQL), product images, sort indexes
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03 15:40:00
 
 """
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 from app.models.catalog import SEARCH_VECTOR_FUNCTION, SEARCH_VECTOR_TRIGGER
 from app.models.types import UTCDateTime
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
