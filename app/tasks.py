@@ -8,7 +8,7 @@ register() connects the listeners here, which send the work to the broker.
 import logging
 
 from celery import shared_task
-from flask import Flask, current_app
+from flask import Flask
 
 from app.extensions import db
 from app.models import Order, OutboxMessage
@@ -61,17 +61,17 @@ def register(app: Flask) -> None:
     )
 
 
-def _deliver_order_emails(sender: Flask, order: Order, **extra) -> None:
+def _deliver_order_emails(app: Flask, order: Order, **extra) -> None:
     """A checkout committed: its confirmation email (written with the order) is owed."""
-    deliver_after_commit(order.outbox_messages)
+    deliver_after_commit(app, order.outbox_messages)
 
 
-def _deliver_owed_emails(sender: Flask, messages: list[OutboxMessage], **extra) -> None:
+def _deliver_owed_emails(app: Flask, messages: list[OutboxMessage], **extra) -> None:
     """Emails became owed outside a checkout (an admin's resend)."""
-    deliver_after_commit(messages)
+    deliver_after_commit(app, messages)
 
 
-def deliver_after_commit(messages: list[OutboxMessage]) -> None:
+def deliver_after_commit(app: Flask, messages: list[OutboxMessage]) -> None:
     """Have each message delivered, holding no connection meanwhile; never fails the caller.
 
     With a broker the ids go to the process's publisher and the request returns at
@@ -82,12 +82,12 @@ def deliver_after_commit(messages: list[OutboxMessage]) -> None:
     until the pool times out (and, on PostgreSQL, sit idle in a transaction during the send).
     """
     message_ids = [message.id for message in messages]
-    if current_app.extensions["celery"].conf.task_always_eager:
+    if app.extensions["celery"].conf.task_always_eager:
         queue_deliveries(message_ids)
         for message in messages:
             db.session.expire(message)  # the delivery changed the row in its own session
     else:
-        _publisher().submit(message_ids)
+        _publisher(app).submit(message_ids)
 
 
 def queue_deliveries(message_ids: list[int]) -> None:
@@ -99,12 +99,12 @@ def queue_deliveries(message_ids: list[int]) -> None:
             log.warning("could not queue outbox message %s; the relay will", message_id, exc_info=True)
 
 
-def _publisher() -> OutboxPublisher:
+def _publisher(app: Flask) -> OutboxPublisher:
     """The app's publisher, made on first use (a web process that takes no order has none)."""
-    publisher = current_app.extensions.get("outbox_publisher")
+    publisher = app.extensions.get("outbox_publisher")
     if publisher is None:
         # setdefault: two first requests at once still share one publisher.
-        publisher = current_app.extensions.setdefault("outbox_publisher", OutboxPublisher(_publish_batch))
+        publisher = app.extensions.setdefault("outbox_publisher", OutboxPublisher(_publish_batch))
     return publisher
 
 

@@ -142,7 +142,8 @@ def place_order(
 def _announce_placed(order: Order) -> None:
     """After the commit: tell the listeners (the confirmation email, payments) the order exists.
 
-    Sent after the commit, so no listener acts on an order that rolled back.
+    Sent after the commit, so no listener acts on an order that rolled back; the
+    sender is the app, as with Flask's own signals.
     """
     order_placed.send(current_app._get_current_object(), order=order)
 
