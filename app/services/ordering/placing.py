@@ -22,6 +22,7 @@ has the figures).
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import Connection, bindparam, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -46,7 +47,6 @@ from app.services.errors import (
     IdempotencyKeyInUse,
     ShopError,
 )
-from app.services.notifications import outbox
 from app.services.ordering.cart import LOCK_CART, CartLine, cart_lines, clear_cart
 from app.services.ordering.coupons import check_coupon
 from app.services.ordering.events import order_placed
@@ -135,21 +135,17 @@ def place_order(
     if placed is None:
         raise IdempotencyKeyInUse()
     if placed.created:
-        _queue_confirmation(placed.order)
-        order_placed.send(order=placed.order)
+        _announce_placed(placed.order)
     return placed
 
 
-def _queue_confirmation(order: Order) -> None:
-    """After the commit: hand the order's email to the broker, holding no connection meanwhile.
+def _announce_placed(order: Order) -> None:
+    """After the commit: tell the listeners (the confirmation email, payments) the order exists.
 
-    With no broker the delivery runs right here, in its own session on a second pooled
-    connection. The messages were made from the rows written (_as_written), so
-    reading them starts no transaction here: were this session in one, concurrent
-    checkouts could each hold one connection while waiting for another until the pool
-    times out (and, on PostgreSQL, sit idle in a transaction during the send).
+    Sent after the commit, so no listener acts on an order that rolled back; the
+    sender is the app, as with Flask's own signals.
     """
-    outbox.dispatch_pending(order.outbox_messages)
+    order_placed.send(current_app._get_current_object(), order=order)
 
 
 def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:
