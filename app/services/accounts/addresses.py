@@ -5,11 +5,13 @@ from sqlalchemy import select, update
 
 from app.extensions import db
 from app.models import Address, User
+from app.models.address_fields import ADDRESS_FIELD_NAMES, ADDRESS_FIELDS
 from app.services.errors import NotFound, ValidationFailed
 
-FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
-REQUIRED = ("full_name", "line1", "city", "postal_code", "country")
-MAX_LENGTHS = {"full_name": 120, "line1": 200, "line2": 200, "city": 100, "postal_code": 20, "phone": 40}
+FIELDS = ADDRESS_FIELD_NAMES
+REQUIRED = tuple(field.name for field in ADDRESS_FIELDS if field.required)
+# The country's length is checked by its ISO code rule.
+MAX_LENGTHS = {field.name: field.max_length for field in ADDRESS_FIELDS if field.name != "country"}
 
 
 def list_addresses(user_id: int) -> list[Address]:
