@@ -151,17 +151,17 @@ def clear_cart(cart_id: int, connection: Connection) -> None:
 def lock_cart(user_id: int, connection: Connection | None = None, now: datetime | None = None) -> int | None:
     """Lock the shopper's cart row and return its id; None if they have no cart.
 
-    The checkout's first statement: a second checkout of the same cart waits here, then
-    finds it empty. Every change to a cart's lines takes this lock first, so it waits for a checkout
-    of the cart and lands either before the checkout reads the lines (and is ordered)
-    or after it commits (and stays in the emptied cart); unlocked, a line added in
-    between was deleted with the cart's lines without being ordered. The cart row is
-    the first lock in both, and no product is locked here, so the checkout's order
-    (cart, then products) holds. An UPDATE rather than SELECT ... FOR UPDATE: it is
-    the checkout's own statement, its row lock (FOR NO KEY UPDATE on PostgreSQL) does
-    not block the key-share locks that inserting cart lines takes on the cart, and on
-    SQLite, which ignores FOR UPDATE, it makes the transaction a writer from its
-    first statement, so the writers queue instead of failing to upgrade a read.
+    The checkout's first statement: a second checkout of the same cart waits here,
+    then finds it empty. Every change to a cart's lines takes this lock first, so it
+    waits for a checkout of the cart and lands either before the checkout reads the
+    lines (and is ordered) or after it commits (and stays in the emptied cart);
+    unlocked, a line added in between was deleted with the cart's lines without being
+    ordered. The cart row is the first lock in both, and no product is locked here, so
+    the checkout's order (cart, then products) holds. An UPDATE rather than SELECT ...
+    FOR UPDATE: its row lock (FOR NO KEY UPDATE on PostgreSQL) does not block the
+    key-share locks that inserting cart lines takes on the cart, and on SQLite, which
+    ignores FOR UPDATE, it makes the transaction a writer from its first statement, so
+    the writers queue instead of failing to upgrade a read.
     """
     connection = connection or db.session.connection()
     return connection.scalar(LOCK_CART, {"shopper_id": user_id, "now": now or utcnow()})
