@@ -17,7 +17,11 @@ def with_address_fields(*, required: bool):
         for field in ADDRESS_FIELDS:
             if field.name in vars(form_class):
                 continue
-            render_kw = {"maxlength": field.max_length, "autocomplete": field.autocomplete}
+            render_kw = {"autocomplete": field.autocomplete}
+            if field.name != "country":
+                # Not the country: cut short by the browser, a typed AUT would become AU,
+                # another country. The service explains a wrong code instead.
+                render_kw["maxlength"] = field.max_length
             if required and field.required:
                 render_kw["required"] = True
             setattr(form_class, field.name, StringField(field.label, render_kw=render_kw))

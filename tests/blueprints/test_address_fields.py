@@ -71,3 +71,27 @@ def test_an_order_to_a_new_address_copies_every_field_of_it(client, shopper):
     expected = {**TYPED, "country": "US"}
     assert db.session.scalar(select(Order)).shipping_address == expected
     assert db.session.scalar(select(Address)).snapshot() == expected
+
+
+def test_a_country_code_typed_too_long_is_explained_not_cut_short(client, shopper):
+    teapot = factories.ProductFactory(price=Decimal("12.50"), stock=10)
+    factories.fill_cart(shopper, (teapot, 1))
+    log_in(client, shopper)
+
+    [country_box] = re.findall(
+        r'<input[^>]*\bid="country"[^>]*>', client.get("/checkout").get_data(as_text=True)
+    )
+    response = client.post(
+        "/checkout",
+        data={
+            "checkout_key": "0123456789abcdef0123456789abcdef",
+            "address_choice": "new",
+            **TYPED,
+            "country": "AUT",
+        },
+    )
+
+    assert "maxlength" not in country_box  # a browser would keep "AU", another country
+    assert response.status_code == 400
+    assert "two-letter ISO 3166-1 country code" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Order)).all() == []
