@@ -152,13 +152,3 @@ def _utc(value):
 
 def _naive(value):
     return value.astimezone(UTC).replace(tzinfo=None) if value else None
-
-
-def show_errors(form: FlaskForm, fields: dict[str, list[str]], renamed: dict[str, str] | None = None) -> None:
-    """Attach a service's per-field messages to the form's fields (unknown names to the form)."""
-    for name, messages in fields.items():
-        field = getattr(form, (renamed or {}).get(name, name), None)
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = list(field.errors) + list(messages)

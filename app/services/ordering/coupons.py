@@ -23,15 +23,6 @@ def find_coupon(code: str) -> Coupon | None:
     return db.session.scalar(select(Coupon).where(func.upper(Coupon.code) == Coupon.normalize_code(code)))
 
 
-def user_uses_of(coupon: Coupon, user_id: int) -> int:
-    """How many of the shopper's orders used the coupon and are not cancelled."""
-    return db.session.scalar(
-        select(func.count(Order.id)).where(
-            Order.user_id == user_id, Order.coupon_id == coupon.id, Order.status != CANCELLED
-        )
-    )
-
-
 def check_coupon(
     coupon: Coupon | None,
     subtotal: Decimal,
@@ -60,10 +51,20 @@ def check_coupon(
 
 
 def usable_coupon(code: str, subtotal: Decimal, user_id: int) -> Coupon:
-    """Look the code up and check it for this shopper and subtotal."""
-    coupon = find_coupon(code)
-    user_uses = user_uses_of(coupon, user_id) if coupon and coupon.per_user_limit else 0
-    return check_coupon(coupon, subtotal, user_uses)
+    """The coupon with this code if every rule holds for this shopper and subtotal; CouponUnusable otherwise.
+
+    The coupon and the shopper's live uses of it are read in one statement.
+    """
+    user_uses = (
+        select(func.count(Order.id))
+        .where(Order.user_id == user_id, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Coupon, user_uses).where(func.upper(Coupon.code) == Coupon.normalize_code(code))
+    ).first()
+    coupon, uses = row if row else (None, 0)
+    return check_coupon(coupon, subtotal, uses)
 
 
 def create_coupon(code: str, **fields) -> Coupon:
