@@ -22,10 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, security, tasks, templating  # noqa: F401  (tasks: its signal listeners)
+    from app import cli, errors, security, tasks, templating
 
     security.init_security(app)
     cli.register(app)
+    tasks.register(app)
     errors.register(app)
     templating.register(app)
     _start_payments(app)

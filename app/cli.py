@@ -6,7 +6,7 @@ exits non-zero with a message naming the problem, and the database is left as it
 """
 
 from datetime import UTC, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 from flask import Flask, current_app
@@ -18,6 +18,7 @@ from app.services.accounts import users
 from app.services.catalog import imports
 from app.services.errors import ValidationFailed
 from app.services.ordering import coupons
+from app.services.ordering.pricing import parse_decimal
 
 
 def register(app: Flask) -> None:
@@ -39,13 +40,8 @@ class DecimalType(click.ParamType):
     name = "decimal"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, Decimal):
-            return value
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            self.fail(f"{value!r} is not a number.", param, ctx)
-        if not number.is_finite():
+        number = parse_decimal(value)
+        if number is None:
             self.fail(f"{value!r} is not a number.", param, ctx)
         return number
 

@@ -77,20 +77,6 @@ def celery_init_app(app: Flask) -> Celery:
             # The worker, unlike a web request, waits for the broker to come back.
             "broker_connection_retry_on_startup": True,
             "broker_connection_max_retries": None,
-            "beat_schedule": {
-                "relay-outbox": {
-                    "task": "app.tasks.relay_outbox",
-                    "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
-                },
-                "expire-payments": {
-                    "task": "app.tasks.expire_payments",
-                    "schedule": app.config["PAYMENT_EXPIRY_INTERVAL_SECONDS"],
-                },
-                "relay-image-renditions": {
-                    "task": "app.tasks.relay_image_renditions",
-                    "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
-                },
-            },
         }
     )
     celery_app.set_default()

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import Address, Product, User
 from app.services.accounts.users import find_user
 from app.services.catalog.categories import category_for_path
-from app.services.catalog.imports import unique_slug
+from app.services.catalog.slugs import unique_slug
 from app.services.demo_pictures import add_demo_pictures
 from app.services.ordering.coupons import build_coupon, find_coupon
 

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from app.blueprints.account.forms import COUNTRY_NAMES, AddressForm, NewAddressForm
 from app.blueprints.auth.redirects import login_required_back_to
+from app.blueprints.forms import address_values, show_errors
 from app.blueprints.url_values import ID, requested_page
 from app.services.accounts import addresses as address_book
 from app.services.errors import NotFound, ValidationFailed
@@ -33,10 +34,10 @@ def addresses():
     if form.validate_on_submit():
         try:
             address_book.create_address(
-                current_user.id, form.address_fields(), make_default=form.make_default.data
+                current_user.id, address_values(form), make_default=form.make_default.data
             )
         except ValidationFailed as exc:
-            form.add_errors(exc.fields)
+            show_errors(form, exc.fields)
             flash("The address was not saved: please correct the marked fields.", "error")
             status = 400
         else:
@@ -57,11 +58,11 @@ def edit_address(address_id: int):
     form = AddressForm()
     if form.validate_on_submit():
         try:
-            address_book.update_address(current_user.id, address_id, form.address_fields())
+            address_book.update_address(current_user.id, address_id, address_values(form))
         except NotFound:
             abort(404)
         except ValidationFailed as exc:
-            form.add_errors(exc.fields)
+            show_errors(form, exc.fields)
         else:
             flash("Address saved.", "success")
             return redirect(url_for("account.addresses"))

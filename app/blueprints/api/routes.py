@@ -27,8 +27,7 @@ from app.blueprints.api.parsing import PARSER
 from app.services.accounts import addresses, api_tokens
 from app.services.catalog import browsing, categories, search
 from app.services.errors import ShopError
-from app.services.ordering import cart, idempotency, lookups, placing
-from app.services.ordering.preview import preview_totals
+from app.services.ordering import cart, idempotency, lookups, placing, preview
 from app.services.payments import cancelling
 
 
@@ -236,7 +235,7 @@ def create_address(fields):
 @errors(400, 401)
 def preview_checkout(query):
     """What the cart would cost now, with the coupon if one is given (an unusable one is a 400)."""
-    return preview_totals(current_user_id(), query.get("coupon_code"))
+    return preview.preview_checkout(current_user_id(), query.get("coupon_code")).totals_or_refusal()
 
 
 @bp.route("/orders/", methods=["POST"], tags=["Orders"])

@@ -5,6 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth.forms import LoginForm, RegisterForm
 from app.blueprints.auth.redirects import safe_next_url
+from app.blueprints.forms import show_errors
 from app.services.accounts import users
 from app.services.errors import ValidationFailed
 
@@ -40,7 +41,7 @@ def register():
     try:
         user = users.register_user(form.email.data, form.password.data)
     except ValidationFailed as exc:
-        _add_errors(form, exc.fields)
+        show_errors(form, exc.fields)
         flash("Please correct the marked fields.", "error")
         return render_template("auth/register.html", form=form), 400
     _start_session(user)
@@ -78,10 +79,3 @@ def _render_form(template: str, form):
     if form.errors:
         flash("Please correct the marked fields.", "error")
     return render_template(template, form=form), status
-
-
-def _add_errors(form, fields: dict[str, list[str]]) -> None:
-    for name, messages in fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]

@@ -6,24 +6,21 @@ from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from app.blueprints.auth.redirects import login_required_back_to
 from app.blueprints.checkout.forms import CheckoutForm
-from app.services.accounts.addresses import delete_address, find_or_create_address, list_addresses
+from app.blueprints.forms import show_errors
+from app.services.accounts.addresses import list_addresses
 from app.services.errors import (
-    CouponUnusable,
     EmptyCart,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
     InsufficientStock,
     InvalidTransition,
     NotFound,
-    OrderTooLarge,
     ShopError,
     ValidationFailed,
 )
 from app.services.ordering import lifecycle, lookups
-from app.services.ordering.cart import get_cart
-from app.services.ordering.coupons import usable_coupon
 from app.services.ordering.placing import PlacedOrder, place_order
-from app.services.ordering.pricing import compute_totals
+from app.services.ordering.preview import preview_checkout
 from app.services.payments import cancelling, intents
 
 bp = Blueprint("checkout", __name__)
@@ -41,6 +38,8 @@ REFUSALS: list[tuple[type[ShopError], int, str | None]] = [
     (ValidationFailed, 400, None),  # AddressNotYours, CouponUnusable, bad new-address fields
     (ShopError, 400, None),
 ]
+# The service's name for a field, where the form's differs.
+SERVICE_FIELD_NAMES = {"address_id": "address_choice"}
 
 
 @bp.route("/checkout", methods=["GET", "POST"])
@@ -96,27 +95,9 @@ def order_not_found(error: NotFound):
 
 
 def _place_order(form: CheckoutForm) -> PlacedOrder:
-    user_id = current_user.id
-    if not form.wants_new_address:
-        return _place_order_to(form, form.chosen_address_id())
-    address, created = find_or_create_address(user_id, form.new_address_fields())
-    try:
-        return _place_order_to(form, address.id)
-    except ShopError as error:
-        # A refused order changes nothing (SPEC section 3), so an address this submit
-        # saved goes again; the page keeps it typed in. Not while a repeat of this form
-        # is still in flight: that repeat names the same address and may yet place the order.
-        if created and not isinstance(error, IdempotencyKeyInUse):
-            delete_address(user_id, address.id)
-        else:
-            form.select_address(address.id)
-        raise
-
-
-def _place_order_to(form: CheckoutForm, address_id: int) -> PlacedOrder:
     return place_order(
         current_user.id,
-        address_id,
+        form.ship_to(),
         form.coupon_code.data,
         idempotency_key="web:" + form.checkout_key.data,
     )
@@ -133,7 +114,7 @@ def _refused(error: ShopError, form: CheckoutForm):
     """Re-render checkout saying exactly why the order was not placed (nothing changed)."""
     status, message = next((status, message) for kind, status, message in REFUSALS if isinstance(error, kind))
     if isinstance(error, ValidationFailed):
-        form.add_errors(error.fields)
+        show_errors(form, error.fields, SERVICE_FIELD_NAMES)
     if isinstance(error, IdempotencyKeyReused):
         form.new_key()
     return _render_checkout(form, refusal=ShopError(message) if message else error, status=status)
@@ -141,37 +122,22 @@ def _refused(error: ShopError, form: CheckoutForm):
 
 def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, status: int = 200):
     user_id = current_user.id
-    cart = get_cart(user_id)
-    if not cart:
+    preview = preview_checkout(user_id, form.coupon_code.data)
+    if not preview.cart:
         flash(refusal.message if refusal else EmptyCart.message, "info")
         return redirect(url_for("cart.show"), code=303)
+    if preview.unusable_coupon:  # the totals are shown without it
+        show_errors(form, preview.unusable_coupon.fields)
     addresses = list_addresses(user_id)
     form.offer_addresses(addresses)
-    coupon = _preview_coupon(form, cart.subtotal, user_id)
-    try:
-        totals = compute_totals(cart.subtotal, coupon)
-    except OrderTooLarge as error:  # shown with its amounts; placing it is refused
-        totals, refusal = error.totals, refusal or error
+    refusal = refusal or preview.too_large  # shown with its amounts; placing it is refused
     return render_template(
         "checkout/checkout.html",
         form=form,
-        cart=cart,
+        cart=preview.cart,
         addresses={str(address.id): address for address in addresses},
-        coupon=coupon,
-        totals=totals,
+        coupon=preview.coupon,
+        totals=preview.totals,
         refusal=refusal,
         short_items=getattr(refusal, "items", []),
     ), status
-
-
-def _preview_coupon(form: CheckoutForm, subtotal, user_id: int):
-    """The coupon the totals preview applies; a failed rule is shown on the coupon field."""
-    code = (form.coupon_code.data or "").strip()
-    if not code:
-        return None
-    try:
-        return usable_coupon(code, subtotal, user_id)
-    except CouponUnusable as error:
-        if error.message not in form.coupon_code.errors:
-            form.add_errors(error.fields)
-        return None

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Category, Product
 from app.models.categories import MAX_CATEGORY_NAME, MAX_CATEGORY_SLUG
-from app.services.catalog.browsing import slugify
+from app.services.catalog.slugs import slugify
 from app.services.errors import NotFound, ValidationFailed
 
 PATH_SEPARATOR = "/"

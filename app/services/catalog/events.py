@@ -4,6 +4,7 @@ from blinker import Namespace
 
 catalog = Namespace()
 
-# Sent with `image_ids=`: product images stored and committed that still need renditions
-# (a fresh upload, or the periodic relay finding one still pending).
+# Sent with the app as sender and `image_ids=`: product images stored and committed that still
+# need renditions (a fresh upload, or the periodic relay finding one still pending). Receivers
+# are connected in app/tasks.py.
 image_uploaded = catalog.signal("image-uploaded")

@@ -13,6 +13,7 @@ import io
 import logging
 from datetime import timedelta
 
+from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, or_, select, update
 
@@ -80,7 +81,7 @@ def add_image(product_id: int, upload: io.BufferedIOBase | bytes, alt_text: str)
         db.session.rollback()
         _forget([key])
         raise
-    image_uploaded.send(image_ids=[image.id])
+    image_uploaded.send(current_app._get_current_object(), image_ids=[image.id])
     return image
 
 
@@ -169,7 +170,7 @@ def relay_pending_renditions(limit: int = 200) -> int:
     ).all()
     db.session.rollback()
     if owed:
-        image_uploaded.send(image_ids=list(owed))
+        image_uploaded.send(current_app._get_current_object(), image_ids=list(owed))
     return len(owed)
 
 

@@ -1,6 +1,7 @@
 """The shopper's cart: read it, add to it, change and remove lines."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from flask import current_app
@@ -69,8 +70,7 @@ CART_LINES = (
     .order_by(CartItem.id)
 )
 CLEAR_CART = delete(CartItem).where(CartItem.cart_id == bindparam("cart_id"))
-# The shopper's cart row, locked: the checkout's first statement, and the first of every
-# change to the cart's lines (see _lock_cart).
+# The shopper's cart row, locked: see lock_cart.
 LOCK_CART = (
     update(Cart)
     .where(Cart.user_id == bindparam("shopper_id"))
@@ -148,19 +148,21 @@ def clear_cart(cart_id: int, connection: Connection) -> None:
     connection.execute(CLEAR_CART, {"cart_id": cart_id})
 
 
-def _lock_cart(user_id: int) -> int | None:
-    """Lock the shopper's cart row as the checkout does; None if they have no cart.
+def lock_cart(user_id: int, connection: Connection | None = None, now: datetime | None = None) -> int | None:
+    """Lock the shopper's cart row and return its id; None if they have no cart.
 
-    Every change to a cart's lines takes this lock first, so it waits for a checkout of
-    the cart and is either ordered or left in the emptied cart (docs/decisions.md#the-cart-lock).
+    The checkout's first statement: a second checkout of the same cart waits here,
+    then finds it empty. Every change to a cart's lines takes this lock first, so it
+    waits for a checkout of the cart and is either ordered or left in the emptied cart
+    (docs/decisions.md#the-cart-lock).
     """
-    connection = db.session.connection()
-    return connection.scalar(LOCK_CART, {"shopper_id": user_id, "now": utcnow()})
+    connection = connection or db.session.connection()
+    return connection.scalar(LOCK_CART, {"shopper_id": user_id, "now": now or utcnow()})
 
 
 def _lock_or_create_cart(user_id: int) -> int:
     """The id of the shopper's cart, locked; created on first use (safe if two requests race)."""
-    cart_id = _lock_cart(user_id)
+    cart_id = lock_cart(user_id)
     if cart_id is not None:
         return cart_id
     try:
@@ -170,12 +172,12 @@ def _lock_or_create_cart(user_id: int) -> int:
         return cart.id  # the new row stays locked by this transaction until it commits
     except IntegrityError:
         # Another request created it and committed (the unique key waited for that): lock it.
-        return _lock_cart(user_id)
+        return lock_cart(user_id)
 
 
 def _locked_cart_item(user_id: int, product_id: int) -> CartItem:
     """The cart's line for the product, with the cart locked; NotFound (lock released) if none."""
-    cart_id = _lock_cart(user_id)
+    cart_id = lock_cart(user_id)
     item = None
     if cart_id is not None:
         item = db.session.scalar(

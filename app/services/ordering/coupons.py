@@ -1,7 +1,7 @@
 """Whether a coupon may be used (docs/behaviour.md#coupons), and managing coupons as admins do."""
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from app.models.coupons import FIXED, PERCENT
 from app.models.orders import CANCELLED
 from app.models.types import MAX_INT, utcnow
 from app.services.errors import CouponUnusable, NotFound, ValidationFailed
-from app.services.ordering.pricing import CENT, amount_problem
+from app.services.ordering.pricing import CENT, amount_problem, parse_decimal
 
 MAX_LIMIT = MAX_INT  # usage limits are INTEGER columns
 
@@ -21,15 +21,6 @@ MAX_LIMIT = MAX_INT  # usage limits are INTEGER columns
 def find_coupon(code: str) -> Coupon | None:
     """The coupon with this code, ignoring letter case and surrounding blanks."""
     return db.session.scalar(select(Coupon).where(func.upper(Coupon.code) == Coupon.normalize_code(code)))
-
-
-def user_uses_of(coupon: Coupon, user_id: int) -> int:
-    """How many of the shopper's orders used the coupon and are not cancelled."""
-    return db.session.scalar(
-        select(func.count(Order.id)).where(
-            Order.user_id == user_id, Order.coupon_id == coupon.id, Order.status != CANCELLED
-        )
-    )
 
 
 def check_coupon(
@@ -60,10 +51,20 @@ def check_coupon(
 
 
 def usable_coupon(code: str, subtotal: Decimal, user_id: int) -> Coupon:
-    """Look the code up and check it for this shopper and subtotal."""
-    coupon = find_coupon(code)
-    user_uses = user_uses_of(coupon, user_id) if coupon and coupon.per_user_limit else 0
-    return check_coupon(coupon, subtotal, user_uses)
+    """The coupon with this code if every rule holds for this shopper and subtotal; CouponUnusable otherwise.
+
+    The coupon and the shopper's live uses of it are read in one statement.
+    """
+    user_uses = (
+        select(func.count(Order.id))
+        .where(Order.user_id == user_id, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Coupon, user_uses).where(func.upper(Coupon.code) == Coupon.normalize_code(code))
+    ).first()
+    coupon, uses = row if row else (None, 0)
+    return check_coupon(coupon, subtotal, uses)
 
 
 def create_coupon(code: str, **fields) -> Coupon:
@@ -135,8 +136,8 @@ def build_coupon(
     coupon = existing or Coupon(used_count=0)
     coupon.code = code
     coupon.kind = PERCENT if percent is not None else FIXED
-    coupon.value = _as_decimal(percent if percent is not None else amount).quantize(CENT)
-    coupon.min_order_amount = _as_decimal(min_order or 0).quantize(CENT)
+    coupon.value = parse_decimal(percent if percent is not None else amount).quantize(CENT)
+    coupon.min_order_amount = parse_decimal(min_order or 0).quantize(CENT)
     coupon.usage_limit = usage_limit
     coupon.per_user_limit = per_user_limit
     coupon.valid_from = valid_from
@@ -147,8 +148,8 @@ def build_coupon(
 
 def _percent_errors(percent) -> dict[str, list[str]]:
     """A percent off: 1 to 100, in hundredths at most, as the column keeps it (docs/behaviour.md#coupons)."""
-    value = _as_decimal(percent)
-    if value is None or not value.is_finite() or not (1 <= value <= 100):
+    value = parse_decimal(percent)
+    if value is None or not (1 <= value <= 100):
         return {"percent": ["A percent must be between 1 and 100."]}
     if amount_problem(value):
         return {"percent": ["A percent has at most 2 decimal places."]}
@@ -157,22 +158,13 @@ def _percent_errors(percent) -> dict[str, list[str]]:
 
 def _amount_errors(field: str, name: str, amount, *, must_be_positive: bool) -> dict[str, list[str]]:
     """Money as typed: storable exactly (pricing.amount_problem), and more than zero or not negative."""
-    value = _as_decimal(amount)
-    if value is not None and value.is_finite() and must_be_positive and value <= 0:
+    value = parse_decimal(amount)
+    if value is not None and must_be_positive and value <= 0:
         return {field: [f"{name} must be more than zero."]}
-    if value is not None and value.is_finite() and value < 0:
+    if value is not None and value < 0:
         return {field: [f"{name} cannot be negative."]}
     problem = "is not a number" if value is None else amount_problem(value)
     return {field: [f"{name} {problem}."]} if problem else {}
-
-
-def _as_decimal(value) -> Decimal | None:
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
 
 
 # Managing coupons, as admins do it.

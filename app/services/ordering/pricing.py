@@ -1,7 +1,7 @@
 """The money rules (docs/behaviour.md#money-and-totals)."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
 
@@ -27,6 +27,20 @@ def amount_problem(amount: Decimal) -> str | None:
     if amount != amount.quantize(CENT):
         return "has more than 2 decimal places"
     return None
+
+
+def parse_decimal(value) -> Decimal | None:
+    """A number exactly as a person wrote it (text, int or Decimal); None unless finite.
+
+    The one parser of typed-in money and percents: the admin forms, the CSV import,
+    the coupon rules and the CLI all read amounts through it.
+    """
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            return None
+    return value if value.is_finite() else None
 
 
 def to_cents(amount: Decimal) -> Decimal:

@@ -16,8 +16,9 @@ from app.models.payments import CANCELED, REFUND_REQUESTED, SUCCEEDED
 from app.services.errors import InvalidTransition, ShopError
 from app.services.ordering import lifecycle
 from app.services.payments import settlement
+from app.services.payments.gateways import card_provider
 from app.services.payments.intents import payment_of
-from app.services.payments.providers import ProviderError, card_provider
+from app.services.payments.providers import ProviderError
 
 log = logging.getLogger(__name__)
 

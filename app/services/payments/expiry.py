@@ -32,8 +32,9 @@ from app.models.types import utcnow
 from app.services.errors import InvalidTransition
 from app.services.ordering import lifecycle
 from app.services.payments import settlement
+from app.services.payments.gateways import card_provider
 from app.services.payments.intents import ensure_intent
-from app.services.payments.providers import ProviderError, card_provider
+from app.services.payments.providers import ProviderError
 
 log = logging.getLogger(__name__)
 

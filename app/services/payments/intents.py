@@ -18,7 +18,8 @@ from app.models.orders import PENDING
 from app.models.payments import CANCELED, FAILED, PROCESSING, REQUIRES_PAYMENT, SUCCEEDED
 from app.services.ordering.events import order_placed
 from app.services.payments import manual
-from app.services.payments.providers import Intent, ProviderError, card_provider, configured_name, minor_units
+from app.services.payments.gateways import card_provider, configured_name
+from app.services.payments.providers import Intent, ProviderError, minor_units
 
 log = logging.getLogger(__name__)
 

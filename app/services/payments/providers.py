@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
-from flask import current_app
-
 # Currencies whose smallest unit is not the hundredth (ISO 4217 exponents, as Stripe uses them).
 ZERO_DECIMAL = {
     "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "MGA", "PYG",
@@ -75,16 +73,3 @@ class CardProvider(Protocol):
     def cancel_intent(self, intent_id: str, *, order_number: str) -> Intent: ...
     def refund(self, intent_id: str, *, order_number: str) -> Refund: ...
     def verify_event(self, payload: bytes, signature: str | None) -> ProviderEvent: ...
-
-
-def configured_name() -> str:
-    """The provider new orders are paid through (PAYMENT_PROVIDER)."""
-    return current_app.config["PAYMENT_PROVIDER"]
-
-
-def card_provider(name: str | None = None) -> CardProvider:
-    """The provider module's object for `name` (default: the configured one)."""
-    from app.services.payments.stripe import StripeProvider
-
-    providers = {"stripe": StripeProvider}
-    return providers[name or configured_name()].from_config(current_app.config)

@@ -31,8 +31,9 @@ from app.services.errors import InvalidTransition
 from app.services.notifications import outbox
 from app.services.notifications.emails import PAYMENT_RECEIVED
 from app.services.ordering import lifecycle
+from app.services.payments.gateways import card_provider
 from app.services.payments.intents import intent_status
-from app.services.payments.providers import Intent, ProviderError, card_provider, minor_units
+from app.services.payments.providers import Intent, ProviderError, minor_units
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def payment_succeeded(payment: Payment, intent: Intent, *, event: EventRef | Non
         return _succeeded_on(refused.current, payment_id, order_id, intent, event)
     except IntegrityError:
         raise AlreadyActedOn(event.id if event else "") from None
-    outbox.dispatch_pending(messages)
+    outbox.announce_owed(messages)
     return "paid"
 
 

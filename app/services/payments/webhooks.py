@@ -12,7 +12,8 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Order, Payment
 from app.services.payments import settlement
-from app.services.payments.providers import ProviderEvent, card_provider
+from app.services.payments.gateways import card_provider
+from app.services.payments.providers import ProviderEvent
 
 log = logging.getLogger(__name__)
 
