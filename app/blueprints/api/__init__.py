@@ -5,20 +5,24 @@ marshmallow schemas that validate requests, and serves Swagger UI at
 /api/v1/docs from assets vendored under app/static/vendor/swagger-ui/.
 """
 
+from apispec import BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from flask_smorest import Api
 
 from app.blueprints.api.converters import register_converters
-from app.blueprints.api.errors import ErrorSchema, http_error_response
+from app.blueprints.api.document import TAGS, ErrorSchema, shared_components
 from app.blueprints.api.schemas import Money
 from app.extensions import csrf
+
+BASE_PATH = "/api/v1"
 
 API_SETTINGS = {
     "API_TITLE": "Storefront API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
-    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_URL_PREFIX": BASE_PATH,
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "docs",
     "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
@@ -32,19 +36,31 @@ BEARER_AUTH = {
 
 
 class StorefrontApi(Api):
-    """flask-smorest's Api with the SPEC's error body in the document and in every response."""
+    """flask-smorest's Api with the SPEC's error body in the document."""
 
     ERROR_SCHEMA = ErrorSchema
     # Every operation lists its own error statuses; no catch-all "default" response.
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
-        # app/errors.py answers every HTTP error of the app and hands /api/ paths to
-        # http_error_response; the API blueprint has the same handlers of its own.
+        # flask-smorest would answer every HTTP error of the app; the API blueprint
+        # answers its own (errors.register), and the pages theirs (app/errors.py).
         pass
 
-    def handle_http_exception(self, error):
-        return http_error_response(error)
+
+class SharedComponentsPlugin(MarshmallowPlugin):
+    """apispec's marshmallow plugin, writing a `Shared` field as a $ref to its one component."""
+
+    def init_spec(self, spec):
+        super().init_spec(spec)
+        self.converter.add_attribute_function(shared_components(spec))
+
+
+class PathsUnderServer(BasePlugin):
+    """Paths in the document are relative to the server's URL, /api/v1, as OpenAPI reads them."""
+
+    def path_helper(self, path=None, **kwargs):
+        return path.removeprefix(BASE_PATH) if path else path
 
 
 class NoSessionForApi(SecureCookieSessionInterface):
@@ -74,7 +90,11 @@ def init_api(app: Flask) -> None:
         app,
         spec_kwargs={
             "info": {"description": "The companion app's API. Errors all share one body (`Error`)."},
+            "servers": [{"url": BASE_PATH, "description": "This site."}],
             "security": [{"bearerAuth": []}],
+            "tags": TAGS,
+            "marshmallow_plugin": SharedComponentsPlugin(),
+            "extra_plugins": [PathsUnderServer()],
         },
     )
     api.spec.components.security_scheme("bearerAuth", BEARER_AUTH)

@@ -23,6 +23,9 @@ def public(view):
 
 def guard_request() -> None:
     """Refuse an oversized, non-JSON or unwanted body, then a missing, bad, expired or revoked token."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "api_unrouted", False):
+        return  # no such resource: its 404 or 405 comes first
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
@@ -33,7 +36,6 @@ def guard_request() -> None:
         raise ApiError(
             415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json."
         )
-    view = current_app.view_functions.get(request.endpoint or "")
     if has_body and not getattr(view, "api_takes_body", False):
         refuse_fields_in_body()
     if getattr(view, "api_public", False):
