@@ -28,6 +28,15 @@ API_SETTINGS = {
     "OPENAPI_SWAGGER_UI_URL": "/static/vendor/swagger-ui/",
 }
 
+API_DESCRIPTION = """The companion app's API (docs/api.md has a whole session step by step).
+
+Every error has one body, `Error`: a `code` from `ErrorCode`, a `message` for a person and
+`details` (always an object). Each operation lists the errors it can give, with examples.
+Request bodies are JSON (`Content-Type: application/json`) of at most 64 KiB, and an unknown
+field in one is refused; unknown query parameters are ignored. Text may not contain NUL.
+A URL is at most 4,096 bytes, a header at most 4,096 bytes, and a request has at most 50 headers.
+"""
+
 BEARER_AUTH = {
     "type": "http",
     "scheme": "bearer",
@@ -89,7 +98,7 @@ def init_api(app: Flask) -> None:
     api = StorefrontApi(
         app,
         spec_kwargs={
-            "info": {"description": "The companion app's API. Errors all share one body (`Error`)."},
+            "info": {"description": API_DESCRIPTION},
             "servers": [{"url": BASE_PATH, "description": "This site."}],
             "security": [{"bearerAuth": []}],
             "tags": TAGS,

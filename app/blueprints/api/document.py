@@ -230,7 +230,9 @@ REFUSALS = {
     "payload_too_large": Refusal(
         413, "payload_too_large", "the body is over 64 KiB", "The request body is larger than 64 KiB."
     ),
-    "uri_too_long": Refusal(414, "uri_too_long", "the URL is over 4,096 bytes", "The URL is too long."),
+    "uri_too_long": Refusal(
+        414, "uri_too_long", "the URL is over 4,096 bytes", "The URL is longer than 4,096 bytes."
+    ),
     "unsupported_media_type": Refusal(
         415,
         "unsupported_media_type",
@@ -241,7 +243,7 @@ REFUSALS = {
         431,
         "request_header_fields_too_large",
         "a header is over 4,096 bytes, or there are more than 50",
-        "The request's headers are too large.",
+        "A header is longer than 4,096 bytes, or there are more than 50.",
     ),
     "internal_error": Refusal(
         500,

@@ -13,6 +13,7 @@ from http import HTTPStatus
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import PathConverter, Rule
 
 from app.services.errors import ShopError
 
@@ -25,10 +26,13 @@ HTTP_ERRORS = {
     404: ("not_found", "There is no such resource."),
     405: ("method_not_allowed", "This method is not allowed on this resource."),
     413: ("payload_too_large", "The request body is larger than 64 KiB."),
-    414: ("uri_too_long", "The URL is too long."),
+    414: ("uri_too_long", "The URL is longer than 4,096 bytes."),
     415: ("unsupported_media_type", "Send the body as JSON, with Content-Type: application/json."),
     429: ("rate_limited", "Too many requests; try again later."),
-    431: ("request_header_fields_too_large", "The request's headers are too large."),
+    431: (
+        "request_header_fields_too_large",
+        "A header is longer than 4,096 bytes, or there are more than 50.",
+    ),
 }
 
 
@@ -56,9 +60,23 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(ShopError, domain_error_response)
     bp.register_error_handler(HTTPException, http_error_response)
     bp.register_error_handler(Exception, unexpected_error_response)
-    # flask.Blueprint's own add_url_rule: flask-smorest's would document the rule.
-    Blueprint.add_url_rule(bp, "/", "unrouted", unrouted, methods=ALL_METHODS, strict_slashes=False)
-    Blueprint.add_url_rule(bp, "/<path:path>", "unrouted", unrouted, methods=ALL_METHODS)
+    bp.record_once(_add_unrouted_rules)
+
+
+def _add_unrouted_rules(state) -> None:
+    # Added to the map directly: Flask's add_url_rule would give the rules a method list (any
+    # other method, e.g. QUERY, would then fail routing), and flask-smorest's would document them.
+    endpoint = f"{state.name}.unrouted"
+    state.app.url_map.converters["unrouted_path"] = UnroutedPath
+    state.app.url_map.add(Rule(f"{state.url_prefix}/", endpoint=endpoint, strict_slashes=False))
+    state.app.url_map.add(Rule(f"{state.url_prefix}/<unrouted_path:path>", endpoint=endpoint))
+    state.app.view_functions[endpoint] = unrouted
+
+
+class UnroutedPath(PathConverter):
+    """Any rest of a path, line breaks included (werkzeug's `path` stops at one)."""
+
+    regex = r"[^/][\s\S]*?"
 
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]

@@ -66,6 +66,18 @@ def errors(*refusals: str):
     return decorator
 
 
+def links(status: int, **operations: dict[str, str]) -> dict:
+    """OpenAPI links from a response to the operations its values name, for clients and schemathesis."""
+    return {
+        status: {
+            "links": {
+                operation_id: {"operationId": operation_id, "parameters": parameters}
+                for operation_id, parameters in operations.items()
+            }
+        }
+    }
+
+
 def page_body(pagination) -> dict:
     return {
         "items": pagination.items,
@@ -105,7 +117,10 @@ def revoke_token():
 
 
 @bp.route("/products/", methods=["GET"], tags=["Products"])
-@bp.doc(operationId="listProducts")
+@bp.doc(
+    operationId="listProducts",
+    responses=links(200, getProduct={"product_id": "$response.body#/items/0/id"}),
+)
 @public
 @bp.doc(security=[])
 @bp.arguments(schemas.ProductQuerySchema, location="query")
@@ -140,7 +155,14 @@ def get_cart():
 
 
 @bp.route("/cart/items/", methods=["POST"], tags=["Cart"])
-@bp.doc(operationId="addCartItem")
+@bp.doc(
+    operationId="addCartItem",
+    responses=links(
+        201,
+        setCartItemQuantity={"product_id": "$request.body#/product_id"},
+        removeCartItem={"product_id": "$request.body#/product_id"},
+    ),
+)
 @bp.arguments(schemas.AddToCartSchema)
 @bp.response(201, schemas.CartSchema)
 @errors("invalid_fields", "no_token", "product_not_found")
@@ -204,7 +226,12 @@ def preview_checkout(query):
 
 
 @bp.route("/orders/", methods=["POST"], tags=["Orders"])
-@bp.doc(operationId="placeOrder")
+@bp.doc(
+    operationId="placeOrder",
+    responses=links(
+        201, getOrder={"number": "$response.body#/number"}, cancelOrder={"number": "$response.body#/number"}
+    ),
+)
 @bp.arguments(schemas.PlaceOrderSchema)
 @bp.arguments(schemas.IdempotencyHeaderSchema, location="headers")
 @bp.response(
@@ -241,7 +268,7 @@ def place_order(body, headers):
 
 
 @bp.route("/orders/", methods=["GET"], tags=["Orders"])
-@bp.doc(operationId="listOrders")
+@bp.doc(operationId="listOrders", responses=links(200, getOrder={"number": "$response.body#/items/0/number"}))
 @bp.arguments(schemas.PageQuerySchema, location="query")
 @bp.response(200, schemas.OrderPageSchema)
 @errors("invalid_query", "fields_in_body", "no_token")

@@ -5,17 +5,27 @@ documented as `additionalProperties: false`. Money goes out as a decimal string
 ("19.99"), times as ISO 8601 with a UTC offset.
 """
 
+import pycountry
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.blueprints.api.document import OrderStatus, Shared
 from app.models import MAX_ID, MAX_QUANTITY
-from app.models.orders import STATUSES
 
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 
 
+# The document's form of the rules below; `\s` is what the services' strip() removes.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"  # the services strip blanks, then require something
+
+
 class Text(fields.String):
     """A string a database column can hold: no NUL character, no lone surrogate."""
+
+    def __init__(self, *, blank: bool = True, **kwargs):
+        metadata = {"pattern": NO_NUL if blank else NOT_BLANK, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -32,7 +42,8 @@ class CouponCode(Text):
     """A coupon code as typed: the blanks around it are not part of it (SPEC section 2)."""
 
     def __init__(self, **kwargs):
-        super().__init__(validate=validate.Length(max=40), **kwargs)
+        metadata = {"example": "WELCOME10", **kwargs.pop("metadata", {})}
+        super().__init__(validate=validate.Length(max=40), metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
@@ -68,12 +79,22 @@ def Timestamp(**kwargs) -> fields.DateTime:  # noqa: N802
 
 
 class TokenRequestSchema(Schema):
-    email = Text(required=True, validate=validate.Length(max=254))
-    password = Text(required=True, validate=validate.Length(max=1024))
+    email = Text(
+        required=True, validate=validate.Length(max=254), metadata={"example": "shopper@example.com"}
+    )
+    password = Text(
+        required=True, validate=validate.Length(max=1024), metadata={"example": "shopper-demo-pass"}
+    )
 
 
 class TokenSchema(Schema):
-    token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`."})
+    token = fields.String(
+        required=True,
+        metadata={
+            "description": "Send as `Authorization: Bearer <token>`.",
+            "example": "q3Jz0fX8e2c7TtqVb1n9Wm4sYk6LhPa5RdGu0oEiCxM",
+        },
+    )
     expires_at = Timestamp()
 
 
@@ -91,20 +112,20 @@ class ProductQuerySchema(PageQuerySchema):
 
 
 class ProductSchema(Schema):
-    id = fields.Integer(required=True)
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
-    slug = fields.String(required=True)
-    description = fields.String(required=True)
+    id = fields.Integer(required=True, metadata={"example": 7})
+    sku = fields.String(required=True, metadata={"example": "TEA-1"})
+    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
+    slug = fields.String(required=True, metadata={"example": "cast-iron-teapot"})
+    description = fields.String(required=True, metadata={"example": "Keeps a pot of tea hot for an hour."})
     price = Money()
-    stock = fields.Integer(required=True)
-    is_active = fields.Boolean(required=True)
+    stock = fields.Integer(required=True, metadata={"example": 12})
+    is_active = fields.Boolean(required=True, metadata={"example": True})
 
 
 class PageSchema(Schema):
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    page = fields.Integer(required=True, metadata={"example": 1})
+    per_page = fields.Integer(required=True, metadata={"example": 20})
+    total = fields.Integer(required=True, metadata={"example": 1})
 
 
 class ProductPageSchema(PageSchema):
@@ -115,23 +136,23 @@ class ProductPageSchema(PageSchema):
 
 
 class CartLineSchema(Schema):
-    product_id = fields.Integer(required=True)
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
+    product_id = fields.Integer(required=True, metadata={"example": 7})
+    sku = fields.String(required=True, metadata={"example": "TEA-1"})
+    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
     unit_price = Money()
-    quantity = fields.Integer(required=True)
-    line_total = Money()
+    quantity = fields.Integer(required=True, metadata={"example": 2})
+    line_total = Money(metadata={"example": "39.98"})
 
 
 class CartSchema(Schema):
     items = fields.List(fields.Nested(CartLineSchema), required=True, attribute="lines")
-    subtotal = Money()
-    currency = fields.String(required=True)
-    item_count = fields.Integer(required=True)
+    subtotal = Money(metadata={"example": "39.98"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
+    item_count = fields.Integer(required=True, metadata={"example": 2})
 
 
 class AddToCartSchema(Schema):
-    product_id = Id(required=True)
+    product_id = Id(required=True, metadata={"example": 7})
     quantity = Quantity(1, required=True, metadata={"description": "Added to what the cart holds."})
 
 
@@ -142,28 +163,49 @@ class SetQuantitySchema(Schema):
 # --- addresses
 
 
-class NewAddressSchema(Schema):
-    full_name = Text(required=True, validate=validate.Length(1, 120))
-    line1 = Text(required=True, validate=validate.Length(1, 200))
-    line2 = Text(validate=validate.Length(max=200))
-    city = Text(required=True, validate=validate.Length(1, 100))
-    postal_code = Text(required=True, validate=validate.Length(1, 20))
-    country = Text(
-        required=True,
-        validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Use a two-letter ISO 3166-1 country code."),
-        metadata={"description": "ISO 3166-1 alpha-2 code, e.g. US or GB.", "example": "GB"},
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+
+def CountryCode(**kwargs) -> fields.String:  # noqa: N802
+    """An ISO 3166-1 alpha-2 code in capitals, documented once as the CountryCode enum."""
+    return Shared(
+        "CountryCode",
+        fields.String(
+            validate=validate.OneOf(
+                COUNTRY_CODES, error="Use a two-letter ISO 3166-1 country code, e.g. US or GB."
+            ),
+            **kwargs,
+        ),
     )
-    phone = Text(validate=validate.Length(max=40))
+
+
+class NewAddressSchema(Schema):
+    full_name = Text(
+        required=True, blank=False, validate=validate.Length(1, 120), metadata={"example": "Ada Lovelace"}
+    )
+    line1 = Text(
+        required=True,
+        blank=False,
+        validate=validate.Length(1, 200),
+        metadata={"example": "12 Analytical Row"},
+    )
+    line2 = Text(validate=validate.Length(max=200), metadata={"example": "Flat 3"})
+    city = Text(required=True, blank=False, validate=validate.Length(1, 100), metadata={"example": "London"})
+    postal_code = Text(
+        required=True, blank=False, validate=validate.Length(1, 20), metadata={"example": "N1 7AA"}
+    )
+    country = CountryCode(required=True)
+    phone = Text(validate=validate.Length(max=40), metadata={"example": "+44 20 7946 0000"})
 
 
 class ShippingAddressSchema(Schema):
-    full_name = fields.String(required=True)
-    line1 = fields.String(required=True)
-    line2 = fields.String(required=True)
-    city = fields.String(required=True)
-    postal_code = fields.String(required=True)
-    country = fields.String(required=True)
-    phone = fields.String(required=True)
+    full_name = fields.String(required=True, metadata={"example": "Ada Lovelace"})
+    line1 = fields.String(required=True, metadata={"example": "12 Analytical Row"})
+    line2 = fields.String(required=True, metadata={"example": ""})
+    city = fields.String(required=True, metadata={"example": "London"})
+    postal_code = fields.String(required=True, metadata={"example": "N1 7AA"})
+    country = CountryCode(required=True)
+    phone = fields.String(required=True, metadata={"example": ""})
 
 
 class AddressSchema(ShippingAddressSchema):
@@ -183,16 +225,16 @@ class PreviewQuerySchema(Schema):
 
 
 class TotalsSchema(Schema):
-    subtotal = Money()
-    discount = Money()
-    shipping = Money()
-    tax = Money()
-    total_payable = Money()
-    currency = fields.String(required=True)
+    subtotal = Money(metadata={"example": "39.98"})
+    discount = Money(metadata={"example": "4.00"})
+    shipping = Money(metadata={"example": "5.00"})
+    tax = Money(metadata={"example": "2.88"})
+    total_payable = Money(metadata={"example": "43.86"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
 
 
 class PlaceOrderSchema(Schema):
-    address_id = Id(required=True, metadata={"description": "One of the caller's addresses."})
+    address_id = Id(required=True, metadata={"description": "One of the caller's addresses.", "example": 2})
     coupon_code = CouponCode(load_default=None, allow_none=True)
 
 
@@ -200,35 +242,42 @@ class IdempotencyHeaderSchema(Schema):
     idempotency_key = Text(
         data_key="Idempotency-Key",
         validate=validate.Length(1, 255),
-        metadata={"description": "A repeat with the same key creates nothing; it returns the first order."},
+        metadata={
+            "description": "A repeat with the same key creates nothing; it returns the first order.",
+            "example": "0d3c5e1a-7f2b-4c8e-9a61-5b2f3e4d6c70",
+        },
     )
 
 
 class OrderItemSchema(Schema):
-    product_id = fields.Integer(required=True, allow_none=True)
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
+    product_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null once the product is deleted.", "example": 7},
+    )
+    sku = fields.String(required=True, metadata={"example": "TEA-1"})
+    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
     unit_price = Money()
-    quantity = fields.Integer(required=True)
-    line_total = Money()
+    quantity = fields.Integer(required=True, metadata={"example": 2})
+    line_total = Money(metadata={"example": "39.98"})
 
 
 class OrderSummarySchema(Schema):
     number = fields.String(required=True, metadata={"example": "SO-7KQ2M9XD"})
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    created_at = Timestamp()
-    total_payable = Money()
-    currency = fields.String(required=True)
-    item_count = fields.Integer(required=True)
+    status = OrderStatus(required=True)
+    created_at = Timestamp(metadata={"example": "2026-03-14T09:26:53+00:00"})
+    total_payable = Money(metadata={"example": "43.86"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
+    item_count = fields.Integer(required=True, metadata={"example": 2})
 
 
 class OrderSchema(OrderSummarySchema):
     items = fields.List(fields.Nested(OrderItemSchema), required=True)
-    subtotal = Money()
-    discount = Money()
-    shipping = Money()
-    tax = Money()
-    coupon_code = fields.String(required=True, allow_none=True)
+    subtotal = Money(metadata={"example": "39.98"})
+    discount = Money(metadata={"example": "4.00"})
+    shipping = Money(metadata={"example": "5.00"})
+    tax = Money(metadata={"example": "2.88"})
+    coupon_code = fields.String(required=True, allow_none=True, metadata={"example": "WELCOME10"})
     shipping_address = fields.Nested(ShippingAddressSchema, required=True)
 
 
