@@ -64,12 +64,14 @@ def register(bp: Blueprint) -> None:
 
 
 def _add_unrouted_rules(state) -> None:
-    # Added to the map directly: Flask's add_url_rule would give the rules a method list (any
-    # other method, e.g. QUERY, would then fail routing), and flask-smorest's would document them.
+    # Added to the map directly: flask-smorest's add_url_rule would document the rules, and
+    # Flask's would answer OPTIONS itself. A method outside ALL_METHODS is refused by routing.
     endpoint = f"{state.name}.unrouted"
     state.app.url_map.converters["unrouted_path"] = UnroutedPath
-    state.app.url_map.add(Rule(f"{state.url_prefix}/", endpoint=endpoint, strict_slashes=False))
-    state.app.url_map.add(Rule(f"{state.url_prefix}/<unrouted_path:path>", endpoint=endpoint))
+    for path, options in (("/", {"strict_slashes": False}), ("/<unrouted_path:path>", {})):
+        state.app.url_map.add(
+            Rule(state.url_prefix + path, endpoint=endpoint, methods=ALL_METHODS, **options)
+        )
     state.app.view_functions[endpoint] = unrouted
 
 
@@ -79,15 +81,16 @@ class UnroutedPath(PathConverter):
     regex = r"[^/][\s\S]*?"
 
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
+# RFC 9110's methods, PATCH and QUERY (the HTTP QUERY method draft).
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT", "QUERY"]
 
 
 def unrouted(path: str = ""):
     """A URL under /api/v1 no other rule takes: 404, or 405 if it exists for other methods.
 
-    Werkzeug prefers a rule that takes the method to one that only matches the
-    path, so this rule is chosen whenever the method is wrong for every other
-    rule; asking the map for each method tells the two cases apart.
+    This rule takes any method, so werkzeug picks it both when no rule has the
+    path and when the rules that have it refuse the method; asking the map for
+    each method tells the two cases apart.
     """
     adapter = current_app.url_map.bind_to_environ(request.environ)
     allowed = []
