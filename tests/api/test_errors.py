@@ -207,3 +207,10 @@ def test_a_page_error_is_still_an_html_page(client):
 
     assert response.status_code == 404
     assert response.mimetype == "text/html"
+
+
+def test_options_lists_only_the_methods_of_the_resource(anonymous):
+    response = anonymous.client.options("/api/v1/products/")
+
+    assert response.status_code == 200
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}

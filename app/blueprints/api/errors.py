@@ -61,6 +61,7 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(HTTPException, http_error_response)
     bp.register_error_handler(Exception, unexpected_error_response)
     bp.record_once(_add_unrouted_rules)
+    bp.after_request(_options_allow_this_resources_methods)
 
 
 def _add_unrouted_rules(state) -> None:
@@ -92,6 +93,14 @@ def unrouted(path: str = ""):
     path and when the rules that have it refuse the method; asking the map for
     each method tells the two cases apart.
     """
+    allowed = _methods_of_this_path()
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed)
+    raise NotFound()
+
+
+def _methods_of_this_path() -> list[str]:
+    """The methods the rules for this request's path take, the catch-all's aside."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     allowed = []
     for method in ALL_METHODS:
@@ -99,11 +108,16 @@ def unrouted(path: str = ""):
             endpoint, _ = adapter.match(method=method)
         except HTTPException:
             continue
-        if endpoint != request.endpoint:
+        if not endpoint.endswith(".unrouted"):
             allowed.append(method)
-    if allowed:
-        raise MethodNotAllowed(valid_methods=allowed)
-    raise NotFound()
+    return allowed
+
+
+def _options_allow_this_resources_methods(response):
+    # Flask's automatic OPTIONS answer lists every rule matching the path, the catch-all's too.
+    if request.method == "OPTIONS" and response.status_code == 200 and "Allow" in response.headers:
+        response.headers["Allow"] = ", ".join(_methods_of_this_path())
+    return response
 
 
 unrouted.api_unrouted = True
