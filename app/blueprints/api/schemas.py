@@ -101,13 +101,25 @@ class TokenSchema(Schema):
 # --- catalog
 
 
+class WholeNumber(fields.Integer):
+    """A query string's integer as the document's `type: integer` says: ASCII digits only.
+
+    (int() alone would also take " 1", "+1", "1_0" and other scripts' digits.)
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
+    page = WholeNumber(load_default=1, validate=validate.Range(1, MAX_PAGE))
+    per_page = WholeNumber(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
 
 
 class ProductQuerySchema(PageQuerySchema):
-    per_page = fields.Integer(load_default=12, validate=validate.Range(1, MAX_PER_PAGE))
+    per_page = WholeNumber(load_default=12, validate=validate.Range(1, MAX_PER_PAGE))
     q = Text(load_default="", validate=validate.Length(max=200), metadata={"description": "Search term."})
 
 
