@@ -2,10 +2,10 @@
 lengths, ISO country code), so the page and the API accept the same addresses."""
 
 import pycountry
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from app.blueprints.input_rules import PageForm
 from app.services.accounts.addresses import FIELDS, MAX_LENGTHS
 
 COUNTRY_NAMES = {country.alpha_2: country.name for country in pycountry.countries}
@@ -21,7 +21,7 @@ def _text(label: str, name: str, autocomplete: str, required: bool = True) -> St
     return StringField(label, render_kw=render_kw)
 
 
-class AddressForm(FlaskForm):
+class AddressForm(PageForm):
     full_name = _text("Full name", "full_name", "name")
     line1 = _text("Address line 1", "line1", "address-line1")
     line2 = _text("Address line 2 (optional)", "line2", "address-line2", required=False)

@@ -2,7 +2,6 @@
 
 from datetime import UTC
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,12 +16,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.blueprints.input_rules import PageForm
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import STATUSES
 from app.services.ordering.reports import OrderFilter
 
 
-class OrderFilterForm(FlaskForm):
+class OrderFilterForm(PageForm):
     """The orders list's filter, read from the query string (a GET: no CSRF token)."""
 
     class Meta:
@@ -60,15 +60,15 @@ class OrderFilterForm(FlaskForm):
         return {name: value for name, value in args.items() if value}
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PageForm):
     status = HiddenField("Status", validators=[DataRequired()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PageForm):
     note = TextAreaField("Internal note", validators=[DataRequired(), Length(max=2000)])
 
 
-class ProductForm(FlaskForm):
+class ProductForm(PageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     sku = StringField("SKU", validators=[DataRequired(), Length(max=64)])
     slug = StringField("Slug (blank: made from the name)", validators=[Optional(), Length(max=220)])
@@ -91,14 +91,14 @@ class NewProductForm(ProductForm):
     stock = IntegerField("Opening stock", default=0, validators=[Optional(), NumberRange(min=0)])
 
 
-class StockAdjustmentForm(FlaskForm):
+class StockAdjustmentForm(PageForm):
     delta = IntegerField(
         "Change (e.g. 10 or -3)", validators=[InputRequired(message="Enter a whole number, e.g. 10 or -3.")]
     )
     reason = StringField("Reason", validators=[DataRequired(), Length(max=200)])
 
 
-class CouponForm(FlaskForm):
+class CouponForm(PageForm):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     kind = SelectField(
         "Kind",
@@ -149,7 +149,7 @@ def _naive(value):
     return value.astimezone(UTC).replace(tzinfo=None) if value else None
 
 
-def show_errors(form: FlaskForm, fields: dict[str, list[str]], renamed: dict[str, str] | None = None) -> None:
+def show_errors(form: PageForm, fields: dict[str, list[str]], renamed: dict[str, str] | None = None) -> None:
     """Attach a service's per-field messages to the form's fields (unknown names to the form)."""
     for name, messages in fields.items():
         field = getattr(form, (renamed or {}).get(name, name), None)

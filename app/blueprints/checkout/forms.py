@@ -2,16 +2,16 @@
 
 import uuid
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Regexp
 
+from app.blueprints.input_rules import PageForm
 from app.models import MAX_ID
 
 NEW_ADDRESS = "new"
 
 
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PageForm):
     # One key per rendered form: posting it twice (double click, retry) gives one order.
     checkout_key = HiddenField(
         validators=[
