@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.extensions import db
 from app.services.accounts import users
-from app.services.ordering.placing import place_order
+from tests.blueprints.conftest import make_order
 from tests.conftest import PASSWORD, _test_config
 from tests.factories import AddressFactory, CouponFactory, ProductFactory, UserFactory, fill_cart
 from tests.security.page_crawl import PageForm, fill_in, forms_on, page_rules, rule_methods, url_encoded
@@ -49,6 +49,9 @@ HOSTILE_JSON = [None, 7, ["a", "b"], {"a": "b"}, "\ud800"]
 SHARP_TEXT = ["\x00", "\ud800", "x" * 100_000, "9" * 5000]
 
 ROLES = ("visitor", "shopper", "admin")
+# The forms each role is shown, by role and path values: every test builds the same shop,
+# so the pages are read once per role rather than once per test.
+CRAWLS: dict[tuple, list[PageForm]] = {}
 RULES = page_rules(create_app(_test_config("sqlite://")).url_map)
 
 # A valid value for a field a page leaves empty, so the hostile one next to it gets deep.
@@ -90,8 +93,8 @@ def world(app, monkeypatch) -> World:
     admin = UserFactory(email="admin@example.com", password=PASSWORD, is_admin=True)
     product = ProductFactory(name="Teapot", stock=500)
     address = AddressFactory(user=shopper)
-    fill_cart(shopper, (product, 1))
-    order = place_order(shopper.id, address.id, None).order
+    # A fixed number, like every other value here, so each test's pages are the same (CRAWLS).
+    order = make_order(shopper, "SO-FUZZ0001")
     coupon = CouponFactory(code="SAVE10")
     ProductFactory(name="Retired kettle", is_active=False)  # for the "activate" buttons
     CouponFactory(code="OLD5", is_active=False)
@@ -125,13 +128,15 @@ class PageFuzzer:
     def fuzz_get(self, rule) -> None:
         path = fill_in(rule, self._path_values(rule))
         page = self._send("GET", path, what="the page itself")
-        query_names = {"page", "next"}
+        own_names = {"page", "next"}
         if page is not None and page.status_code == 200 and page.mimetype == "text/html":
-            for form in forms_on(page.get_data(as_text=True), path):
-                if form.method == "get":
-                    query_names.update(form.names)
-        for name in sorted(query_names):
-            for value in HOSTILE_TEXT:
+            forms = forms_on(page.get_data(as_text=True), path)
+            own_names.update(name for form in forms if form.method == "get" for name in form.names)
+        # The names a page's own search or filter uses get the whole corpus; every other name a search
+        # or filter form of the site uses gets the sharpest values (the CSV export reads the
+        # orders list's filter, and no form of its own shows it).
+        for name in sorted(own_names | self.site_query_names()):
+            for value in self._corpus(rule) if name in own_names else SHARP_TEXT:
                 query = url_encoded([(name, value)]).decode()
                 self._send("GET", f"{path}?{query}", what=f"?{name}={value!r:.40}")
         self._fuzz_path_values(rule, "GET")
@@ -148,7 +153,7 @@ class PageFuzzer:
         forms = self._forms_posting_to(rule) or [PageForm("post", fill_in(rule, self._path_values(rule)))]
         for form in forms:
             buttons = form.buttons or [None]
-            self._fuzz_form(form, buttons[0], HOSTILE_TEXT, with_json=True)
+            self._fuzz_form(form, buttons[0], self._corpus(rule), with_json=True)
             for button in buttons[1:]:
                 self._fuzz_form(form, button, SHARP_TEXT, with_json=False)
         self._fuzz_path_values(
@@ -168,9 +173,20 @@ class PageFuzzer:
             body = json.dumps({**dict(baseline), **dict.fromkeys(names, value)}).encode()
             self._post(form.action, body, what=f"JSON, every field {value!r:.40}", json_body=True)
 
+    def _corpus(self, rule) -> list[str]:
+        """The whole corpus for a page of this role's own (an admin's under /admin, anyone
+        else's elsewhere); an admin on a shopper's page, the same code, gets the sharpest."""
+        if self.role == "admin" and not rule.rule.startswith("/admin"):
+            return SHARP_TEXT
+        return HOSTILE_TEXT
+
     def _baseline(self, form: PageForm, buttons) -> list[tuple[str, str]]:
         pairs = [(name, value or GOOD_VALUES.get(name, "")) for name, value in form.fields]
         return pairs + [button for button in buttons if button is not None]
+
+    def site_query_names(self) -> set[str]:
+        """The fields of every GET form (searches, filters) this role is shown anywhere."""
+        return {name for form in self._crawl() if form.method == "get" for name in form.names}
 
     def _forms_posting_to(self, rule) -> list[PageForm]:
         return self.offered_forms().get(rule.endpoint, [])
@@ -180,24 +196,33 @@ class PageFuzzer:
         if self._offered is None:
             adapter = self.app.url_map.bind("localhost")
             found: dict[tuple, PageForm] = {}
-            for page_rule in RULES:
-                if "GET" not in page_rule.methods or page_rule.arguments - set(self.world.path_values):
-                    continue
-                page_path = fill_in(page_rule, self.world.path_values)
-                response = self.client.get(page_path)
-                response.get_data()  # a stream (the CSV export) ends here, not in a later request
-                if response.status_code != 200 or response.mimetype != "text/html":
-                    continue
-                for form in forms_on(response.get_data(as_text=True), page_path):
-                    endpoint = _endpoint(adapter, form.action)
-                    if form.method == "post" and endpoint:
-                        found.setdefault(
-                            (endpoint, form.action, tuple(form.names), tuple(form.buttons)), form
-                        )
+            for form in self._crawl():
+                endpoint = _endpoint(adapter, form.action)
+                if form.method == "post" and endpoint:
+                    found.setdefault((endpoint, form.action, tuple(form.names), tuple(form.buttons)), form)
             self._offered = {}
             for (endpoint, *_), form in found.items():
                 self._offered.setdefault(endpoint, []).append(form)
         return self._offered
+
+    def _crawl(self) -> list[PageForm]:
+        """Every form on every page (with valid path values) this role can open."""
+        key = (self.role, tuple(sorted(self.world.path_values.items())))
+        if key not in CRAWLS:
+            CRAWLS[key] = self._read_pages()
+        return CRAWLS[key]
+
+    def _read_pages(self) -> list[PageForm]:
+        forms = []
+        for page_rule in RULES:
+            if "GET" not in page_rule.methods or page_rule.arguments - set(self.world.path_values):
+                continue
+            page_path = fill_in(page_rule, self.world.path_values)
+            response = self.client.get(page_path)
+            response.get_data()  # a stream (the CSV export) ends here, not in a later request
+            if response.status_code == 200 and response.mimetype == "text/html":
+                forms += forms_on(response.get_data(as_text=True), page_path)
+        return forms
 
     # --- sending, and what every answer must satisfy
 
