@@ -62,7 +62,7 @@ class PageForm(FlaskForm):
         self.refused_input: dict[str, str] = {}
         if formdata is not None:
             formdata, self.refused_input = _screened(formdata, {field.name for field in self})
-        super().process(formdata, obj, data, extra_filters, **kwargs)
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
         for field in self:
             if field.name in self.refused_input:
                 field.process_errors.append(self.refused_input[field.name])
