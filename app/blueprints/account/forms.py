@@ -2,11 +2,11 @@
 lengths, ISO country code), so the page and the API accept the same addresses."""
 
 import pycountry
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 
 from app.blueprints.forms import with_address_fields
+from app.blueprints.input_rules import PageForm
 
 COUNTRY_NAMES = {country.alpha_2: country.name for country in pycountry.countries}
 COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
@@ -15,7 +15,7 @@ COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
 
 
 @with_address_fields(required=True)
-class AddressForm(FlaskForm):
+class AddressForm(PageForm):
     # A list of countries here; the service reports a bad code in its own words, so the
     # select does not check its choices.
     country = SelectField(

@@ -5,6 +5,8 @@ Each query value is read by the same parser the shop's pages use (catalog.search
 refuses exactly what a page ignores, naming the field.
 """
 
+import re
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.blueprints.api import schemas
@@ -14,29 +16,43 @@ from app.services.catalog.search import FIELD_PARSERS, MAX_QUERY_LENGTH, SORTS
 
 
 class FilterValue(Text):
-    """A query-string value read by the shop's parser for that field."""
+    """A query-string value read by the shop's parser for that field.
 
-    def __init__(self, name: str, **kwargs):
+    The API is stricter than the pages about the form of a value: it must match the
+    documented pattern or enum exactly (no blanks around it), and only `q` may be sent
+    blank (meaning: no words).
+    """
+
+    def __init__(self, name: str, *, pattern: str | None = None, blank_ok: bool = False, **kwargs):
         self.parse = FIELD_PARSERS[name]
+        self.pattern = re.compile(pattern) if pattern else None
+        self.blank_ok = blank_ok
+        if pattern:
+            kwargs["metadata"] = {"pattern": pattern, **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs).strip()
-        if not text:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if self.blank_ok and not text.strip():
             return None
         try:
+            if self.pattern and not self.pattern.fullmatch(text):
+                raise ValueError(f"{text[:20]!r} is not in the documented form ({self.pattern.pattern}).")
             return self.parse(text)
         except ValueError as exc:
             raise ValidationError(str(exc)) from None
 
 
-PRICE = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "example": "19.99"}
+# At most 10 digits before the point: the largest amount a price column holds.
+PRICE = r"^\d{1,10}(\.\d{1,2})?$"
+SLUG = r"^[a-z0-9-]{1,120}$"
 
 
 class ProductSearchQuerySchema(PageQuerySchema):
     per_page = fields.Integer(load_default=12, validate=validate.Range(1, MAX_PER_PAGE))
     q = FilterValue(
         "q",
+        blank_ok=True,
         metadata={
             "description": "Words to search for. On PostgreSQL a full-text search of name and description "
             "(stemmed, ranked: name above description) with `websearch_to_tsquery` syntax: "
@@ -45,10 +61,25 @@ class ProductSearchQuerySchema(PageQuerySchema):
         },
     )
     category = FilterValue(
-        "category", metadata={"description": "A category's slug: its products and its descendants'."}
+        "category",
+        pattern=SLUG,
+        metadata={
+            "description": "A category's slug: its products and its descendants'. A slug that names no "
+            "category matches no product.",
+            "example": "kitchen",
+        },
     )
-    min_price = FilterValue("min_price", metadata={"description": "Lowest price, inclusive.", **PRICE})
-    max_price = FilterValue("max_price", metadata={"description": "Highest price, inclusive.", **PRICE})
+    min_price = FilterValue(
+        "min_price",
+        pattern=PRICE,
+        metadata={
+            "description": "Lowest price, inclusive (above `max_price`, nothing matches).",
+            "example": "10.00",
+        },
+    )
+    max_price = FilterValue(
+        "max_price", pattern=PRICE, metadata={"description": "Highest price, inclusive.", "example": "50"}
+    )
     in_stock = FilterValue(
         "in_stock", metadata={"description": "`1`: only products in stock.", "enum": ["0", "1"]}
     )

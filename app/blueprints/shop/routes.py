@@ -4,6 +4,7 @@
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from app.blueprints.cart.forms import AddToCartForm
+from app.blueprints.input_rules import query_text
 from app.blueprints.shop import media
 from app.blueprints.shop.page_cache import (
     init_page_cache,
@@ -37,7 +38,7 @@ def category(slug: str):
 
 @page_cache.cached(query_string=True, unless=renders_afresh, response_filter=rendered_for_nobody)
 def _product_list_page() -> str:
-    found, problems = search.read_product_filter(request.args)
+    found, problems = search.read_product_filter(_screened_args())
     problems |= search.unknown_category_problem(found)
     if "category" in problems:
         found = search.ProductFilter(**{**vars(found), "category": None})
@@ -50,11 +51,16 @@ def _category_page(slug: str) -> str:
         shown = categories.category_by_slug(slug)
     except NotFound:
         abort(404)
-    found, problems = search.read_product_filter(request.args)
+    found, problems = search.read_product_filter(_screened_args())
     # The page's own category is the filter; a category in the query string is not asked here.
     problems.pop("category", None)
     found = search.ProductFilter(**{**vars(found), "category": shown.slug})
     return _list_page(found, problems, category=shown)
+
+
+def _screened_args() -> dict[str, str]:
+    """The query string, its search term read by the pages' one rule for text (input_rules)."""
+    return {**request.args.to_dict(), "q": query_text("q", "search")}
 
 
 def _list_page(found: search.ProductFilter, problems: dict[str, list[str]], category) -> str:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Category, Product
 from app.services.catalog.categories import subtree_ids
-from app.services.errors import ValidationFailed
 from app.services.ordering.pricing import MAX_AMOUNT
 
 SORTS = ("relevance", "name", "price", "-price", "newest")
@@ -73,18 +72,6 @@ def read_product_filter(args: Mapping[str, str]) -> tuple[ProductFilter, dict[st
         problems["max_price"] = [_price_range_problem(found)]
         found = replace(found, max_price=None)
     return found, problems
-
-
-def checked_filter(**values) -> ProductFilter:
-    """A filter from values each already parsed (FIELD_PARSERS); a price range upside down or an
-    unknown category raises ValidationFailed naming the field."""
-    found = ProductFilter(**values)
-    problems = unknown_category_problem(found)
-    if _price_range_problem(found):
-        problems["max_price"] = [_price_range_problem(found)]
-    if problems:
-        raise ValidationFailed(problems, " ".join(m for ms in problems.values() for m in ms))
-    return found
 
 
 def unknown_category_problem(found: ProductFilter) -> dict[str, list[str]]:
