@@ -1,4 +1,4 @@
-"""Checkout, the order confirmation page, and a shopper's cancel (SPEC section 6)."""
+"""Checkout, the order confirmation page, and a shopper's cancel (docs/behaviour.md#pages)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -34,7 +34,7 @@ SHOPPER_WORDS: dict[type[ShopError], str] = {
 SERVICE_FIELD_NAMES = {"address_id": "address_choice"}
 
 
-@bp.route("/checkout", methods=["GET", "POST"])
+@bp.route("/checkout", methods=["GET", "POST"], strict_slashes=False)
 @login_required
 def checkout():
     form = CheckoutForm()
@@ -51,7 +51,7 @@ def checkout():
         flash(f"Thank you! Your order {number} has been placed.", "success")
     else:
         flash(f"Your order {number} was already placed; here it is.", "info")
-    # A card payment is taken on its own page (SPEC section 9).
+    # A card payment is taken on its own page (docs/payments.md).
     paid_by_card = intents.payment_of(placed.order) is not None
     return redirect(
         url_for("payments.pay" if paid_by_card else "checkout.order_detail", number=number), code=303

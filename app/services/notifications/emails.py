@@ -39,7 +39,7 @@ def send_confirmation(order: Order) -> None:
 
 
 def send_payment_received(order: Order) -> None:
-    """Send the "payment received" email (card payments, SPEC section 9)."""
+    """Send the "payment received" email (card payments, docs/payments.md)."""
     _send(payment_received_message(order))
 
 
