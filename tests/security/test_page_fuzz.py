@@ -17,10 +17,18 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.extensions import db
+from app.models import ProductImage
 from app.services.accounts import users
 from tests.blueprints.conftest import make_order
 from tests.conftest import PASSWORD, _test_config
-from tests.factories import AddressFactory, CouponFactory, ProductFactory, UserFactory, fill_cart
+from tests.factories import (
+    AddressFactory,
+    CategoryFactory,
+    CouponFactory,
+    ProductFactory,
+    UserFactory,
+    fill_cart,
+)
 from tests.security.page_crawl import (
     MACHINE_ENDPOINTS,
     PageForm,
@@ -107,10 +115,28 @@ def world(app, monkeypatch) -> World:
     ProductFactory(name="Retired kettle", is_active=False)  # for the "activate" buttons
     CouponFactory(code="OLD5", is_active=False)
     fill_cart(shopper, (product, 1))
+    # A category with the product in it, and two pictures of it (for the "up" and "down" buttons).
+    category = CategoryFactory(name="Kitchen", slug="kitchen")
+    product.category = category
+    pictures = [
+        ProductImage(
+            product_id=product.id,
+            position=n,
+            alt_text=f"Teapot {n}",
+            original_key=f"p/{n}.jpg",
+            width=9,
+            height=9,
+        )
+        for n in (0, 1)
+    ]
+    db.session.add_all(pictures)
+    db.session.commit()
     db.session.expire_all()
     return World(
         path_values={
             "slug": product.slug,
+            "category_id": str(category.id),
+            "image_id": str(pictures[1].id),
             "product_id": str(product.id),
             "address_id": str(address.id),
             "coupon_id": str(coupon.id),

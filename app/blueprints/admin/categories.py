@@ -1,11 +1,11 @@
 """Admin category pages: the tree, and creating, renaming, moving and deleting categories."""
 
 from flask import flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.blueprints.admin import bp
+from app.blueprints.input_rules import PageForm
 from app.blueprints.url_values import ID
 from app.services.catalog import categories
 from app.services.errors import ValidationFailed
@@ -13,17 +13,17 @@ from app.services.errors import ValidationFailed
 TOP_LEVEL = ""
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(PageForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=100)])
     slug = StringField("Slug (blank: made from the name)", validators=[Optional(), Length(max=120)])
     parent_id = SelectField("Parent", choices=[], validate_choice=True)
 
 
-class MoveForm(FlaskForm):
+class MoveForm(PageForm):
     parent_id = SelectField("Move under", choices=[], validate_choice=True)
 
 
-class ProductCategoryForm(FlaskForm):
+class ProductCategoryForm(PageForm):
     category_id = SelectField("Category", choices=[], validate_choice=True)
 
 
@@ -135,7 +135,7 @@ def _tree_page(form: CategoryForm) -> str:
     return render_template("admin/categories.html", form=form, nodes=tree, move_choices=move_choices)
 
 
-def _attach(form: FlaskForm, fields: dict[str, list[str]]) -> None:
+def _attach(form: PageForm, fields: dict[str, list[str]]) -> None:
     for name, messages in fields.items():
         field = getattr(form, name, None)
         if field is None:
@@ -144,7 +144,7 @@ def _attach(form: FlaskForm, fields: dict[str, list[str]]) -> None:
             field.errors = list(field.errors) + list(messages)
 
 
-def _first_error(form: FlaskForm) -> str:
+def _first_error(form: PageForm) -> str:
     for name, messages in form.errors.items():
         label = getattr(getattr(form, name, None), "label", None)
         return f"{label.text if label else name}: {messages[0]}"

@@ -3,7 +3,9 @@
 from flask import flash, redirect, request, url_for
 
 from app.blueprints.admin import bp
+from app.blueprints.input_rules import text_problem
 from app.blueprints.url_values import ID
+from app.models.images import MAX_ALT_TEXT
 from app.services.catalog import images
 from app.services.errors import ValidationFailed
 
@@ -22,8 +24,13 @@ def allow_large_uploads(endpoint, _values) -> None:
 @bp.post(f"/admin/products/<{ID}:product_id>/images")
 def upload_image(product_id: int):
     upload = request.files.get("image")
+    alt_text = request.form.get("alt_text", "")
+    problem = text_problem(alt_text, MAX_ALT_TEXT)
+    if problem:  # the pages' one rule for text (input_rules), before the service reads it
+        flash(f"The picture was not added: alt text: {problem}", "error")
+        return _back(product_id)
     try:
-        images.add_image(product_id, upload.stream if upload else b"", request.form.get("alt_text", ""))
+        images.add_image(product_id, upload.stream if upload else b"", alt_text)
     except ValidationFailed as refused:
         flash(f"The picture was not added: {refused.message}", "error")
     else:
