@@ -4,11 +4,16 @@ Template helpers: `image_url`, `image_srcset` (filters on a ProductImage), `plac
 and `top_categories()` (the navigation's top-level categories) for every page.
 """
 
+import logging
+
 from flask import Blueprint, abort, current_app, has_request_context, request, send_file, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.services.catalog.categories import top_level_categories
 from app.services.catalog.images import first_images
 from app.services.media.storage import LocalStorage, media_storage
+
+log = logging.getLogger(__name__)
 
 # Rendition keys change with their content, so a URL always names the same bytes.
 ONE_YEAR = 365 * 24 * 3600
@@ -18,10 +23,20 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/media/<path:key>", "media", serve_media)
     bp.add_app_template_filter(image_url, "image_url")
     bp.add_app_template_filter(image_srcset, "image_srcset")
-    bp.app_context_processor(lambda: {"top_categories": top_level_categories})
+    bp.app_context_processor(lambda: {"top_categories": navigation_categories})
     bp.add_app_template_global(placeholder_image_url, "placeholder_image_url")
     bp.add_app_template_global(first_images, "first_images")
     bp.add_app_template_global(absolute_media_available, "absolute_media_available")
+
+
+def navigation_categories() -> list[tuple[str, str]]:
+    """The top-level categories for the navigation; none when the database fails, so that an
+    error page (rendered because the database failed) still renders."""
+    try:
+        return top_level_categories()
+    except SQLAlchemyError:
+        log.warning("navigation categories unavailable", exc_info=True)
+        return []
 
 
 def serve_media(key: str):
