@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from app.services.notifications import outbox
-from app.services.notifications.emails import send_confirmation
+from app.services.notifications.emails import compose, send_email
 
 log = logging.getLogger(__name__)
 
@@ -17,14 +17,19 @@ def deliver_outbox_message(self, message_id: int) -> None:
     if message is None:
         return
     try:
-        send_confirmation(message.order)
+        email = compose(message)
+        if email is not None:
+            send_email(email.message)
     except Exception as exc:
         log.warning("sending outbox message %s failed: %s", message_id, exc)
         outbox.mark_failed(message, str(exc))
         if not self.app.conf.task_always_eager:
             raise self.retry(exc=exc, countdown=min(2**self.request.retries, 60)) from exc
         return
-    outbox.mark_sent(message)
+    if email is None:
+        outbox.mark_nothing_to_send(message, "No one to send it to (no such account or order).")
+    else:
+        outbox.mark_sent(message, email.order_id)
 
 
 @shared_task(ignore_result=True)
@@ -37,3 +42,11 @@ def queue_outbox_deliveries(message_ids: list[int]) -> None:
 def relay_outbox() -> int:
     """Periodic (beat): queue every email still owed, e.g. after a broker outage."""
     return outbox.relay_pending()
+
+
+@shared_task(ignore_result=True)
+def delete_idle_visitor_carts() -> int:
+    """Periodic (beat): delete visitors' carts untouched for 30 days."""
+    from app.services.ordering.cart import delete_idle_visitor_carts as delete_idle
+
+    return delete_idle()

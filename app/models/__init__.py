@@ -7,6 +7,7 @@ from app.models.coupons import Coupon
 from app.models.orders import (
     IdempotencyKey,
     Order,
+    OrderAccessKey,
     OrderEvent,
     OrderItem,
     OutboxMessage,
@@ -23,6 +24,7 @@ __all__ = [
     "Coupon",
     "IdempotencyKey",
     "Order",
+    "OrderAccessKey",
     "OrderEvent",
     "OrderItem",
     "OutboxMessage",

@@ -92,3 +92,9 @@ class IdempotencyKeyReused(ShopError):
 
 class IdempotencyKeyInUse(ShopError):
     message = "A request with this Idempotency-Key is still being processed."
+
+
+class InvalidLink(ShopError):
+    """An emailed link that is forged, expired, already used or outdated: all look the same."""
+
+    message = "This link is invalid or has expired. Please ask for a new one."

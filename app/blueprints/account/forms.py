@@ -3,8 +3,9 @@ lengths, ISO country code), so the page and the API accept the same addresses.""
 
 import pycountry
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired
 
 from app.services.accounts.addresses import FIELDS, MAX_LENGTHS
 
@@ -48,3 +49,30 @@ class AddressForm(FlaskForm):
 
 class NewAddressForm(AddressForm):
     make_default = BooleanField("Use as my default address")
+
+
+class ProfileForm(FlaskForm):
+    name = StringField("Name", render_kw={"maxlength": 120, "autocomplete": "name"})
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired()],
+        description="At least 8 characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired(), EqualTo("password", message="The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def add_errors(self, fields: dict[str, list[str]]) -> None:
+        for name, messages in fields.items():
+            field = getattr(self, name, None)
+            if field is not None:
+                field.errors = [*field.errors, *messages]

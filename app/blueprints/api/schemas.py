@@ -72,6 +72,14 @@ class TokenRequestSchema(Schema):
     password = Text(required=True, validate=validate.Length(max=1024))
 
 
+class PasswordResetRequestSchema(Schema):
+    email = Text(required=True, validate=validate.Length(max=254))
+
+
+class AcceptedSchema(Schema):
+    message = fields.String(required=True)
+
+
 class TokenSchema(Schema):
     token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`."})
     expires_at = Timestamp()

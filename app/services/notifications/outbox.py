@@ -14,7 +14,14 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.models import Order, OrderEvent, OutboxMessage
-from app.models.orders import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
+from app.models.orders import (
+    ORDER_CONFIRMATION,
+    ORDER_LINK,
+    OUTBOX_FAILED,
+    OUTBOX_PENDING,
+    OUTBOX_SENDING,
+    OUTBOX_SENT,
+)
 from app.models.types import utcnow
 from app.services.notifications.publisher import OutboxPublisher
 
@@ -36,6 +43,22 @@ def claim_lease() -> timedelta:
 def relay_grace() -> timedelta:
     """The periodic relay leaves fresh messages to the after-commit dispatch."""
     return timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
+
+
+def queue_email(
+    kind: str,
+    *,
+    order_id: int | None = None,
+    user_id: int | None = None,
+    recipient: str | None = None,
+    payload: dict | None = None,
+) -> OutboxMessage:
+    """An email owed, added to the caller's transaction: dispatch it after the commit."""
+    message = OutboxMessage(
+        kind=kind, order_id=order_id, user_id=user_id, recipient=recipient, payload=payload
+    )
+    db.session.add(message)
+    return message
 
 
 def dispatch_pending(messages: list[OutboxMessage]) -> None:
@@ -120,11 +143,25 @@ def claim(message_id: int) -> OutboxMessage | None:
     return db.session.get(OutboxMessage, message_id) if claimed else None
 
 
-def mark_sent(message: OutboxMessage) -> None:
+# The order event a sent email leaves on its order's timeline.
+SENT_EVENTS = {ORDER_CONFIRMATION: "Confirmation email sent.", ORDER_LINK: "Order link emailed."}
+
+
+def mark_sent(message: OutboxMessage, order_id: int | None = None) -> None:
+    """The email went out (to the order `order_id`, for a message that found it by its number)."""
     message.status = OUTBOX_SENT
     message.sent_at = utcnow()
     message.last_error = ""
-    db.session.add(OrderEvent(order_id=message.order_id, kind="email", message="Confirmation email sent."))
+    order_id = order_id or message.order_id
+    if order_id is not None and message.kind in SENT_EVENTS:
+        db.session.add(OrderEvent(order_id=order_id, kind="email", message=SENT_EVENTS[message.kind]))
+    db.session.commit()
+
+
+def mark_nothing_to_send(message: OutboxMessage, reason: str) -> None:
+    """Done without an email: e.g. a reset asked for an email no account has."""
+    message.status = OUTBOX_SENT
+    message.last_error = reason[:1000]
     db.session.commit()
 
 
@@ -136,7 +173,7 @@ def mark_failed(message: OutboxMessage, error: str) -> None:
 
 def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
     """Queue the confirmation email again (a new outbox message); commits, then dispatches."""
-    message = OutboxMessage(order_id=order.id, kind="order_confirmation")
+    message = OutboxMessage(order_id=order.id, kind=ORDER_CONFIRMATION)
     db.session.add(message)
     db.session.add(
         OrderEvent(

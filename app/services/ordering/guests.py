@@ -1,0 +1,85 @@
+"""Guests' orders (SPEC section 10): the keys of their private links, and finding one by email.
+
+A key is 192 random bits, shown once (in a redirect or an email) and stored only as
+its SHA-256; an order may have several (the checkout's, each email's), so none is
+ever kept in plain text to be sent again later.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import insert, select
+
+from app.extensions import db
+from app.models import Order, OrderAccessKey, User
+from app.models.orders import ORDER_LINK
+from app.models.types import utcnow
+from app.services.errors import NotFound
+from app.services.notifications import outbox
+
+INSERT_ACCESS_KEY = insert(OrderAccessKey)
+MAX_NUMBER_LENGTH = 16
+MAX_EMAIL_LENGTH = 254
+
+
+def new_access_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def access_key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def access_key_row(order_id: int, key: str, now) -> dict:
+    """The row that lets `key` open the order (inserted by the caller, in its transaction)."""
+    return {"order_id": order_id, "key_hash": access_key_hash(key), "created_at": now}
+
+
+def add_access_key(order_id: int) -> str:
+    """A new key to the order, for a link about to be sent; commits."""
+    key = new_access_key()
+    db.session.execute(INSERT_ACCESS_KEY, access_key_row(order_id, key, utcnow()))
+    db.session.commit()
+    return key
+
+
+def guest_order(number: str, key: str) -> Order:
+    """A guest's order by its number and a key of its link; NotFound for anything else.
+
+    The presented key is hashed and compared with each of the order's in constant time.
+    """
+    order = db.session.scalar(select(Order).where(Order.number == number, Order.user_id.is_(None)))
+    stored = (
+        db.session.scalars(select(OrderAccessKey.key_hash).where(OrderAccessKey.order_id == order.id)).all()
+        if order is not None
+        else []
+    )
+    presented = access_key_hash(key or "")
+    matched = False
+    for key_hash in stored:
+        matched |= hmac.compare_digest(key_hash, presented)
+    if not (key and matched):
+        raise NotFound("No such order.")
+    return order
+
+
+def request_order_link(number: str, email: str) -> None:
+    """Owe the guest an email with their order's link, if the number and email match one;
+    the work here is the same either way (the delivery looks the order up); commits."""
+    number = (number or "").strip().upper()
+    email = User.normalize_email(email or "")
+    if not number or not email or len(number) > MAX_NUMBER_LENGTH or len(email) > MAX_EMAIL_LENGTH:
+        return
+    message = outbox.queue_email(ORDER_LINK, recipient=email, payload={"number": number})
+    db.session.commit()
+    outbox.dispatch_pending([message])
+
+
+def find_guest_order(number: str, email: str) -> Order | None:
+    """The guest order with this number placed with this email (any letter case), if any."""
+    return db.session.scalar(
+        select(Order).where(
+            Order.number == number, Order.user_id.is_(None), Order.email == User.normalize_email(email)
+        )
+    )
