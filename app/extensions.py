@@ -80,6 +80,11 @@ def celery_init_app(app: Flask) -> Celery:
                     "task": "app.tasks.relay_outbox",
                     "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
                 },
+                # Visitors' carts unused for 30 days (SPEC section 10); hourly is plenty.
+                "delete-idle-visitor-carts": {
+                    "task": "app.tasks.delete_idle_visitor_carts",
+                    "schedule": 60 * 60,
+                },
             },
         }
     )

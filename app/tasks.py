@@ -6,6 +6,7 @@ from celery import shared_task
 
 from app.services.notifications import outbox
 from app.services.notifications.emails import compose, send_email
+from app.services.ordering import cart
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,4 @@ def relay_outbox() -> int:
 @shared_task(ignore_result=True)
 def delete_idle_visitor_carts() -> int:
     """Periodic (beat): delete visitors' carts untouched for 30 days."""
-    from app.services.ordering.cart import delete_idle_visitor_carts as delete_idle
-
-    return delete_idle()
+    return cart.delete_idle_visitor_carts()

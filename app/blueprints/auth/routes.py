@@ -5,6 +5,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.blueprints.auth.redirects import safe_next_url
+from app.blueprints.cart.visitor import merge_into_account
 from app.services.accounts import passwords, users, verification
 from app.services.errors import InvalidLink, ValidationFailed
 
@@ -113,9 +114,11 @@ def _dead_link(error: InvalidLink, endpoint: str):
 
 def _start_session(user, remember: bool = False) -> None:
     """Log in with a fresh session: nothing a visitor's cookie held before (its CSRF
-    secret above all, which someone may have planted) carries over."""
+    secret above all, which someone may have planted) carries over, but their cart,
+    which joins the account's."""
     session.clear()
     login_user(user, remember=remember)
+    merge_into_account(user.id)
 
 
 def _next_url(target: str | None) -> str:
