@@ -3,8 +3,8 @@
 import uuid
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, Regexp
+from wtforms import EmailField, HiddenField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Regexp
 
 from app.models import MAX_ID
 
@@ -79,3 +79,29 @@ class CheckoutForm(FlaskForm):
             field = self.address_choice if name == "address_id" else getattr(self, name, None)
             if field is not None:
                 field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
+
+
+class GuestCheckoutForm(CheckoutForm):
+    """Checkout without an account: an email and a new address (the order service checks both)."""
+
+    email = EmailField(
+        "Email (for your confirmation and the link to your order)", render_kw={"autocomplete": "email"}
+    )
+    # A guest has no saved address: always the new one.
+    address_choice = HiddenField(default=NEW_ADDRESS)
+
+    def offer_addresses(self, addresses) -> None:
+        self.address_choice.data = NEW_ADDRESS
+        if not self.checkout_key.data:
+            self.new_key()
+
+
+class FindOrderForm(FlaskForm):
+    number = StringField(
+        "Order number",
+        validators=[InputRequired()],
+        render_kw={"placeholder": "SO-7KQ2M9XD", "maxlength": 16},
+    )
+    email = EmailField(
+        "Email used for the order", validators=[InputRequired()], render_kw={"autocomplete": "email"}
+    )

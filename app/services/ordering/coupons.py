@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Coupon, Order
+from app.models import Coupon, Order, User
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import CANCELLED
 from app.models.types import MAX_INT, utcnow
@@ -23,12 +23,16 @@ def find_coupon(code: str) -> Coupon | None:
     return db.session.scalar(select(Coupon).where(func.upper(Coupon.code) == Coupon.normalize_code(code)))
 
 
-def user_uses_of(coupon: Coupon, user_id: int) -> int:
-    """How many of the shopper's orders used the coupon and are not cancelled."""
+def user_uses_of(coupon: Coupon, user_id: int | None, guest_email: str | None = None) -> int:
+    """How many of the shopper's orders used the coupon and are not cancelled; a guest's are
+    counted by email (guest orders with it, and the orders of the account that has it)."""
+    if guest_email is None:
+        whose = Order.user_id == user_id
+    else:
+        account = select(User.id).where(func.lower(User.email) == guest_email).scalar_subquery()
+        whose = (Order.email == guest_email) | (Order.user_id == account)
     return db.session.scalar(
-        select(func.count(Order.id)).where(
-            Order.user_id == user_id, Order.coupon_id == coupon.id, Order.status != CANCELLED
-        )
+        select(func.count(Order.id)).where(whose, Order.coupon_id == coupon.id, Order.status != CANCELLED)
     )
 
 
@@ -59,10 +63,12 @@ def check_coupon(
     return coupon
 
 
-def usable_coupon(code: str, subtotal: Decimal, user_id: int) -> Coupon:
-    """Look the code up and check it for this shopper and subtotal."""
+def usable_coupon(
+    code: str, subtotal: Decimal, user_id: int | None, guest_email: str | None = None
+) -> Coupon:
+    """Look the code up and check it for this shopper (or guest's email) and subtotal."""
     coupon = find_coupon(code)
-    user_uses = user_uses_of(coupon, user_id) if coupon and coupon.per_user_limit else 0
+    user_uses = user_uses_of(coupon, user_id, guest_email) if coupon and coupon.per_user_limit else 0
     return check_coupon(coupon, subtotal, user_uses)
 
 

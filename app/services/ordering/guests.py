@@ -8,19 +8,69 @@ ever kept in plain text to be sent again later.
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import Connection, insert, select, text
 
 from app.extensions import db
 from app.models import Order, OrderAccessKey, User
 from app.models.orders import ORDER_LINK
 from app.models.types import utcnow
-from app.services.errors import NotFound
+from app.services.accounts.addresses import clean_address
+from app.services.errors import NotFound, ValidationFailed
 from app.services.notifications import outbox
+from app.services.ordering.cart import Visitor
 
 INSERT_ACCESS_KEY = insert(OrderAccessKey)
 MAX_NUMBER_LENGTH = 16
 MAX_EMAIL_LENGTH = 254
+
+
+@dataclass(frozen=True)
+class Guest:
+    """Who places a guest order: the visitor whose cart it is, their email (lower-cased)
+    and the shipping address, checked by the address book's rules."""
+
+    visitor: Visitor
+    email: str
+    address: dict[str, str]
+
+    def shipping_columns(self) -> dict[str, str]:
+        """The address as the order's ship_* columns."""
+        return {f"ship_{field}": value or "" for field, value in self.address.items()}
+
+
+def checked_guest(visitor: Visitor, email: str, address: dict) -> Guest:
+    """A guest whose email and address pass the shop's rules; ValidationFailed naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    try:
+        email = User.normalize_email(validate_email(email or "", check_deliverability=False).normalized)
+    except EmailNotValidError as exc:
+        errors["email"] = [str(exc)]
+    else:
+        if len(email) > MAX_EMAIL_LENGTH:
+            errors["email"] = [f"At most {MAX_EMAIL_LENGTH} characters."]
+    try:
+        address = clean_address(address)
+    except ValidationFailed as exc:
+        errors |= exc.fields
+    if errors:
+        raise ValidationFailed(errors, "Please correct the marked fields.")
+    return Guest(visitor, email, address)
+
+
+def hold_email(connection: Connection, email: str) -> None:
+    """Make concurrent guest checkouts with one email take turns (until the commit), so each
+    counts the coupon uses of those before it: guests share no cart row to lock.
+
+    SQLite needs nothing: its writers take turns anyway.
+    """
+    if connection.dialect.name == "postgresql":
+        lock_id = int.from_bytes(
+            hashlib.sha256(b"guest-email:" + email.encode()).digest()[:8], "big", signed=True
+        )
+        connection.execute(text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": lock_id})
 
 
 def new_access_key() -> str:

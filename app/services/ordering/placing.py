@@ -36,6 +36,7 @@ from app.models import (
     OrderEvent,
     OrderItem,
     OutboxMessage,
+    User,
 )
 from app.models.orders import CANCELLED, OUTBOX_PENDING, PENDING
 from app.models.types import utcnow
@@ -47,8 +48,16 @@ from app.services.errors import (
     ShopError,
 )
 from app.services.notifications import outbox
-from app.services.ordering.cart import LOCK_CART, CartLine, cart_lines, clear_cart
+from app.services.ordering.cart import CartLine, cart_lines, clear_cart, lock_cart
 from app.services.ordering.coupons import check_coupon
+from app.services.ordering.guests import (
+    INSERT_ACCESS_KEY,
+    Guest,
+    access_key_row,
+    add_access_key,
+    hold_email,
+    new_access_key,
+)
 from app.services.ordering.idempotency import earlier_order, request_fingerprint
 from app.services.ordering.pricing import PricingRules, compute_totals, line_total
 from app.services.ordering.stock import refuse_short_lines, take_stock
@@ -88,6 +97,7 @@ USE_COUPON = (
 class PlacedOrder:
     order: Order
     created: bool  # False when an earlier request with the same key made it
+    access_key: str | None = None  # a guest's order: the key of its private link, shown once
 
 
 def new_order_number() -> str:
@@ -95,14 +105,16 @@ def new_order_number() -> str:
 
 
 def place_order(
-    user_id: int,
-    address_id: int,
+    user_id: int | None,
+    address_id: int | None,
     coupon_code: str | None = None,
     *,
     idempotency_key: str | None = None,
     request_hash: str | None = None,
+    guest: Guest | None = None,
 ) -> PlacedOrder:
-    """Turn the shopper's cart into an order, all or nothing; commits.
+    """Turn the shopper's cart, or a guest's (`guest`, with no user or address id), into an
+    order, all or nothing; commits.
 
     With an idempotency key, a repeat returns the order the key first made.
     Raises EmptyCart, AddressNotYours, CouponUnusable, InsufficientStock or
@@ -110,25 +122,30 @@ def place_order(
     """
     coupon_code = (coupon_code or "").strip() or None
     if idempotency_key is not None and request_hash is None:
-        request_hash = request_fingerprint({"address_id": address_id, "coupon_code": coupon_code})
+        request_hash = request_fingerprint(
+            {"address_id": address_id, "coupon_code": coupon_code, **_guest_fingerprint(guest)}
+        )
+    access_key = new_access_key() if guest else None
 
     def unit_of_work() -> PlacedOrder | None:
         try:
-            order = _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash)
+            order = _create_order(
+                user_id, address_id, coupon_code, idempotency_key, request_hash, guest, access_key
+            )
         except IntegrityError as exc:
             db.session.rollback()
             if idempotency_key is not None and "idempotency_keys" in str(exc.orig):
-                return _replay(user_id, idempotency_key, request_hash)
+                return _replay(user_id, idempotency_key, request_hash, guest)
             raise
         except ShopError:
             # A repeat finds the cart as the original left it, emptied (it may have waited
             # on the cart lock), or filled again since: the key answers before the cart does.
             db.session.rollback()
-            placed = _replay(user_id, idempotency_key, request_hash) if idempotency_key else None
+            placed = _replay(user_id, idempotency_key, request_hash, guest) if idempotency_key else None
             if placed is None:
                 raise
             return placed
-        return PlacedOrder(order, created=True)
+        return PlacedOrder(order, created=True, access_key=access_key)
 
     placed = run_with_retries(unit_of_work) or run_with_retries(unit_of_work)
     if placed is None:
@@ -150,23 +167,33 @@ def _queue_confirmation(order: Order) -> None:
     outbox.dispatch_pending(order.outbox_messages)
 
 
-def _create_order(user_id, address_id, coupon_code, idempotency_key, request_hash) -> Order:
+def _create_order(
+    user_id, address_id, coupon_code, idempotency_key, request_hash, guest=None, access_key=None
+) -> Order:
     rules = PricingRules.from_config()
     now = utcnow()
     connection = db.session.connection()  # one for the whole checkout: each lookup has a cost
-    cart_id = _lock_cart(connection, user_id, now)
-    lines = cart_lines(user_id, connection)
+    owner = guest.visitor if guest else user_id
+    cart_id = _lock_cart(connection, owner, now)
+    lines = cart_lines(owner, connection)
     if not lines:
         raise EmptyCart()
     refuse_short_lines(lines)
-    shipping_address = _shipping_address(connection, user_id, address_id)
+    if guest:
+        shipping_address = guest.shipping_columns()
+    else:
+        shipping_address = _shipping_address(connection, user_id, address_id)
     subtotal = sum(line.line_total for line in lines)
-    coupon = _usable_coupon(coupon_code, subtotal, user_id) if coupon_code else None
+    if guest and coupon_code:
+        hold_email(connection, guest.email)  # before counting the email's uses of the coupon
+    guest_email = guest.email if guest else None
+    coupon = _usable_coupon(coupon_code, subtotal, user_id, guest_email) if coupon_code else None
     totals = compute_totals(subtotal, coupon, rules)
 
     order_row = {
         "number": new_order_number(),
-        "user_id": user_id,
+        "user_id": user_id if guest is None else None,
+        "email": guest_email,
         "status": PENDING,
         "currency": totals.currency,
         "coupon_id": coupon.id if coupon else None,
@@ -181,6 +208,8 @@ def _create_order(user_id, address_id, coupon_code, idempotency_key, request_has
         "updated_at": now,
     }
     order = _as_written(_insert_order(connection, order_row, lines, idempotency_key, request_hash))
+    if access_key is not None:
+        connection.execute(INSERT_ACCESS_KEY, access_key_row(order.id, access_key, now))
     clear_cart(cart_id, connection)
 
     take_stock(connection, lines)
@@ -253,9 +282,9 @@ def _keep_loaded(order: Order) -> None:
     db.session.add(order)  # its lines, event and email follow (save-update cascade)
 
 
-def _lock_cart(connection: Connection, user_id: int, now) -> int:
+def _lock_cart(connection: Connection, owner, now) -> int:
     """Lock the cart row; a second checkout of the same cart waits here, then sees it empty."""
-    cart_id = connection.scalar(LOCK_CART, {"shopper_id": user_id, "now": now})
+    cart_id = lock_cart(connection, owner, now)
     if cart_id is None:
         raise EmptyCart()
     return cart_id
@@ -270,11 +299,20 @@ def _shipping_address(connection: Connection, user_id: int, address_id: int) -> 
     return {f"ship_{field}": value or "" for field, value in address.items()}
 
 
-def _usable_coupon(code: str, subtotal, user_id: int) -> Coupon:
-    """The coupon and the shopper's live uses of it, read in one statement."""
+def _usable_coupon(code: str, subtotal, user_id: int | None, guest_email: str | None = None) -> Coupon:
+    """The coupon and the shopper's live uses of it, read in one statement.
+
+    A guest's uses are counted by email: the guest orders with it and the orders of the
+    account that has it, if any.
+    """
+    if guest_email is None:
+        whose = Order.user_id == user_id
+    else:
+        account = select(User.id).where(func.lower(User.email) == guest_email).scalar_subquery()
+        whose = (Order.email == guest_email) | (Order.user_id == account)
     user_uses = (
         select(func.count(Order.id))
-        .where(Order.user_id == user_id, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
+        .where(whose, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
         .scalar_subquery()
     )
     row = db.session.execute(
@@ -304,7 +342,19 @@ def _use_coupon(connection: Connection, coupon: Coupon) -> None:
         raise CouponUnusable("used_up", "This coupon has been used up.")
 
 
-def _replay(user_id: int, key: str, request_hash: str | None) -> PlacedOrder | None:
-    """The order an earlier request with this key made, as placed; None if the key may be used afresh."""
-    order = earlier_order(user_id, key, request_hash)
-    return PlacedOrder(order, created=False) if order is not None else None
+def _replay(user_id: int | None, key: str, request_hash: str | None, guest: Guest | None = None):
+    """The order an earlier request with this key made, as placed; None if the key may be used afresh.
+
+    A guest gets a new key to it: the first one was shown only to the first request.
+    """
+    order = earlier_order(None if guest else user_id, key, request_hash)
+    if order is None:
+        return None
+    return PlacedOrder(order, created=False, access_key=add_access_key(order.id) if guest else None)
+
+
+def _guest_fingerprint(guest: Guest | None) -> dict:
+    """What makes a guest's repeat the same request: the same visitor, email and address."""
+    if guest is None:
+        return {}
+    return {"visitor": guest.visitor.token_hash, "email": guest.email, "address": guest.address}
