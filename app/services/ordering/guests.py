@@ -99,19 +99,20 @@ def guest_order(number: str, key: str) -> Order:
 
     The presented key is hashed and compared with each of the order's in constant time.
     """
-    order = db.session.scalar(select(Order).where(Order.number == number, Order.user_id.is_(None)))
-    stored = (
-        db.session.scalars(select(OrderAccessKey.key_hash).where(OrderAccessKey.order_id == order.id)).all()
-        if order is not None
-        else []
-    )
+    # The same one query whether or not the number exists; the order is read only on a match.
+    stored = db.session.execute(
+        select(OrderAccessKey.order_id, OrderAccessKey.key_hash)
+        .join(Order, Order.id == OrderAccessKey.order_id)
+        .where(Order.number == number, Order.user_id.is_(None))
+    ).all()
     presented = access_key_hash(key or "")
-    matched = False
-    for key_hash in stored:
-        matched |= hmac.compare_digest(key_hash, presented)
-    if not (key and matched):
+    order_id = None
+    for candidate, key_hash in stored:
+        if hmac.compare_digest(key_hash, presented):
+            order_id = candidate
+    if not key or order_id is None:
         raise NotFound("No such order.")
-    return order
+    return db.session.get(Order, order_id)
 
 
 def request_order_link(number: str, email: str) -> None:
