@@ -8,10 +8,14 @@ run with a negative tax rate or fail at the first order.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pycountry
 from limits import parse_many
 from marshmallow import Schema, ValidationError, fields, validate
+
+PAYMENT_PROVIDERS = ("manual", "stripe")
+STRIPE_KEYS = ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET")
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -61,6 +65,18 @@ class Config:
     FREE_SHIPPING_THRESHOLD = os.environ.get("FREE_SHIPPING_THRESHOLD", "50.00")
 
     API_TOKEN_TTL_HOURS = os.environ.get("API_TOKEN_TTL_HOURS", "720")
+
+    # Payments (SPEC section 9): manual (pay on delivery, an admin marks paid) or stripe.
+    PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "manual")
+    PAYMENT_INSTRUCTIONS = os.environ.get("PAYMENT_INSTRUCTIONS", "Pay on delivery.")
+    PAYMENT_TIMEOUT_MINUTES = os.environ.get("PAYMENT_TIMEOUT_MINUTES", "30")
+    # How often beat runs the expiry and reconciliation (app/services/payments/expiry.py).
+    PAYMENT_EXPIRY_INTERVAL_SECONDS = os.environ.get("PAYMENT_EXPIRY_INTERVAL_SECONDS", "60")
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY") or None
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY") or None
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET") or None
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+    STRIPE_JS_URL = os.environ.get("STRIPE_JS_URL", "https://js.stripe.com/v3/")
     # Flask-Limiter limits: wrong passwords on the login page per visitor; in the JSON
     # API, token requests per account (email) and per client address, orders per account.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10/minute")
@@ -110,6 +126,12 @@ def _whole_cents(amount) -> None:
         raise ValidationError("An amount of money has at most 2 decimal places.")
 
 
+def _http_origin(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.path.strip("/"):
+        raise ValidationError("Not an http(s) origin, like https://api.stripe.com.")
+
+
 def _seconds(*, above_zero: bool = True) -> fields.Float:
     return fields.Float(validate=validate.Range(min=0, min_inclusive=not above_zero))
 
@@ -142,19 +164,32 @@ class Settings(Schema):
     OUTBOX_RELAY_GRACE_SECONDS = _seconds(above_zero=False)
     OUTBOX_CLAIM_LEASE_SECONDS = _seconds()
     CATALOG_PAGE_CACHE_SECONDS = fields.Integer(validate=validate.Range(min=0))  # 0: off
+    PAYMENT_PROVIDER = fields.String(validate=validate.OneOf(PAYMENT_PROVIDERS))
+    PAYMENT_INSTRUCTIONS = fields.String(validate=validate.Length(max=1000))
+    PAYMENT_TIMEOUT_MINUTES = fields.Integer(validate=validate.Range(min=3, max=7 * 24 * 60))
+    PAYMENT_EXPIRY_INTERVAL_SECONDS = _seconds()
+    STRIPE_API_BASE = fields.String(validate=_http_origin)
+    STRIPE_JS_URL = fields.Url(require_tld=False, schemes={"http", "https"})
 
 
 SETTINGS = Settings()
 
 
 def check_config(config: dict) -> None:
-    """Type every setting, or refuse to start naming each bad one; production needs a secret key."""
+    """Type every setting, or refuse to start naming each bad one; production needs a secret
+    key, and stripe its three keys."""
     given = {name: config[name] for name in SETTINGS.fields if name in config}
     try:
         config.update(SETTINGS.load(given))
     except ValidationError as error:
         problems = [f"{name}={given[name]!r}: {' '.join(error.messages[name])}" for name in error.messages]
         raise ConfigError("Bad settings, so the shop will not start:\n  " + "\n  ".join(problems)) from None
+    if config["PAYMENT_PROVIDER"] == "stripe":
+        missing = [name for name in STRIPE_KEYS if not config.get(name)]
+        if missing:
+            raise ConfigError(
+                "PAYMENT_PROVIDER=stripe needs " + ", ".join(missing) + ", so the shop will not start"
+            )
     if config["STORE_ENV"] == "production" and not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set when STORE_ENV=production")
     if not config.get("SECRET_KEY"):

@@ -22,12 +22,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from app import cli, errors, security, templating
+    from app import cli, errors, security, tasks, templating
 
     security.init_security(app)
     cli.register(app)
+    tasks.register(app)
     errors.register(app)
     templating.register(app)
+    _start_payments(app)
 
     @app.get("/healthz")
     def healthz():
@@ -79,6 +81,15 @@ def _init_extensions(app: Flask) -> None:
         return user if user is not None and user.session_version == int(version) else None
 
 
+def _start_payments(app: Flask) -> None:
+    """Card payments open after each order commits; pages and emails say how to pay."""
+    from app.services.payments import intents
+
+    intents.listen()
+    app.add_template_global(intents.payment_instructions)
+    app.add_template_global(intents.payment_of)
+
+
 def _rate_limit_storage(config) -> str:
     if config.get("REDIS_URL"):
         return config["REDIS_URL"]
@@ -95,8 +106,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.auth.routes import bp as auth_bp
     from app.blueprints.cart.routes import bp as cart_bp
     from app.blueprints.checkout.routes import bp as checkout_bp
+    from app.blueprints.payments.routes import bp as payments_bp
     from app.blueprints.shop.routes import bp as shop_bp
 
-    for blueprint in (shop_bp, cart_bp, auth_bp, account_bp, checkout_bp, admin_bp):
+    for blueprint in (shop_bp, cart_bp, auth_bp, account_bp, checkout_bp, payments_bp, admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)

@@ -1,11 +1,12 @@
-"""The flask commands of SPEC section 7: seed-demo, users create, products import, coupons create.
+"""The flask commands: seed-demo, users create, products import, coupons create.
 
 Each command reads its arguments, calls one service function and prints the outcome. Bad input
-exits non-zero with a message naming the problem, and the database is left as it was.
+exits non-zero with a message naming the problem, and the database is left as it was
+(docs/behaviour.md#command-line).
 """
 
 from datetime import UTC, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import click
 from flask import Flask, current_app
@@ -17,6 +18,7 @@ from app.services.accounts import users
 from app.services.catalog import imports
 from app.services.errors import ValidationFailed
 from app.services.ordering import coupons
+from app.services.ordering.pricing import parse_decimal
 
 
 def register(app: Flask) -> None:
@@ -25,6 +27,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_group)
     app.cli.add_command(products_group)
     app.cli.add_command(coupons_group)
+    app.cli.add_command(payments_group)
 
 
 class DecimalType(click.ParamType):
@@ -37,13 +40,8 @@ class DecimalType(click.ParamType):
     name = "decimal"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, Decimal):
-            return value
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            self.fail(f"{value!r} is not a number.", param, ctx)
-        if not number.is_finite():
+        number = parse_decimal(value)
+        if number is None:
             self.fail(f"{value!r} is not a number.", param, ctx)
         return number
 
@@ -199,3 +197,25 @@ def create_coupon_command(
         raise _refuse(exc) from None
     state = "inactive" if not coupon.is_active else "active"
     click.echo(f"Created coupon {coupon.code}: {coupon.describe()} ({state}).")
+
+
+@click.group("payments")
+def payments_group() -> None:
+    """Card payments (SPEC section 9)."""
+
+
+@payments_group.command("expire")
+def expire_payments_command() -> None:
+    """Run the payment expiry and reconciliation once: mark paid what Stripe took, cancel what expired."""
+    from app.services.payments import expiry
+
+    outcome = expiry.run_once()
+    click.echo(
+        f"paid {len(outcome.paid)}, cancelled {len(outcome.cancelled)}, refunded {len(outcome.refunded)}, "
+        f"not checked (provider unreachable) {len(outcome.unreachable)}"
+    )
+    for label, numbers in (("paid", outcome.paid), ("cancelled", outcome.cancelled)):
+        for number in numbers:
+            click.echo(f"  {label}: {number}")
+    if outcome.unreachable:
+        raise SystemExit(1)

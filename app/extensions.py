@@ -50,7 +50,9 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(
         {
-            "broker_url": broker or "memory://",
+            # Eager tasks still borrow a producer; a memory URL without a host made kombu
+            # warn "No hostname was supplied" on the first order.
+            "broker_url": broker or "memory://localhost/",
             # The worker must know the tasks before any message names them.
             "imports": ("app.tasks",),
             "result_backend": None,
@@ -75,17 +77,6 @@ def celery_init_app(app: Flask) -> Celery:
             # The worker, unlike a web request, waits for the broker to come back.
             "broker_connection_retry_on_startup": True,
             "broker_connection_max_retries": None,
-            "beat_schedule": {
-                "relay-outbox": {
-                    "task": "app.tasks.relay_outbox",
-                    "schedule": app.config["OUTBOX_RELAY_INTERVAL_SECONDS"],
-                },
-                # Visitors' carts unused for 30 days (SPEC section 10); hourly is plenty.
-                "delete-idle-visitor-carts": {
-                    "task": "app.tasks.delete_idle_visitor_carts",
-                    "schedule": 60 * 60,
-                },
-            },
         }
     )
     celery_app.set_default()

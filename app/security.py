@@ -13,6 +13,8 @@
   TRUSTED_PROXIES says how many X-Forwarded-For entries to believe.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Flask, current_app, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -38,6 +40,32 @@ API_DOCS_CONTENT_SECURITY_POLICY = (
 )
 
 REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+
+PAGE_POLICY = "storefront.content_security_policy"  # kept in the request's environ: per request
+
+
+def widen_policy_for_this_page(**sources: list[str]) -> None:
+    """Let this response's page use the given URLs' origins too, e.g. script_src=[...]: the
+    card payment page loads Stripe.js (SPEC section 9). Only for the current request."""
+    policy = dict(CONTENT_SECURITY_POLICY)
+    for directive, urls in sources.items():
+        name = directive.replace("_", "-")
+        origins = " ".join(dict.fromkeys(_origin(url) for url in urls))  # each once, in order
+        policy[name] = f"{policy.get(name, policy['default-src'])} {origins}".strip()
+    request.environ[PAGE_POLICY] = "; ".join(f"{name} {value}" for name, value in policy.items())
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _apply_page_policy(response):
+    policy = request.environ.get(PAGE_POLICY)
+    if policy:
+        response.headers["Content-Security-Policy"] = policy
+    return response
 
 
 def _login_rate_limit() -> str:
@@ -121,6 +149,7 @@ def init_security(app: Flask) -> None:
     # Registered before Talisman's own hook, so it runs after it (Flask runs
     # after_request hooks in reverse order) and has the last word on the docs page.
     app.after_request(_relax_policy_for_api_docs(app))
+    app.after_request(_apply_page_policy)
     # One Talisman per app: it keeps its options on itself, and tests build many apps.
     app.extensions["talisman"] = Talisman(
         app,

@@ -1,12 +1,24 @@
-"""Celery tasks: thin wrappers that load, call a service and record the outcome."""
+"""Celery tasks, and the hand-over to them after a service's commit.
+
+Tasks are thin: load, call a service, record the outcome. Services never import
+this module: they announce what happened (signals in app/services/*/events.py) and
+register() connects the listeners here, which send the work to the broker.
+"""
 
 import logging
 
 from celery import shared_task
+from flask import Flask
 
+from app.extensions import db
+from app.models import Order, OutboxMessage
 from app.services.notifications import outbox
 from app.services.notifications.emails import compose, send_email
+from app.services.notifications.events import emails_owed
+from app.services.notifications.publisher import OutboxPublisher
 from app.services.ordering import cart
+from app.services.ordering.events import order_placed
+from app.services.payments import expiry
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +48,89 @@ def deliver_outbox_message(self, message_id: int) -> None:
 @shared_task(ignore_result=True)
 def queue_outbox_deliveries(message_ids: list[int]) -> None:
     """Fan a batch handed over by a web process out into one delivery task per email."""
-    outbox.queue_delivery(message_ids)
+    queue_deliveries(message_ids)
 
 
 @shared_task(ignore_result=True)
 def relay_outbox() -> int:
     """Periodic (beat): queue every email still owed, e.g. after a broker outage."""
-    return outbox.relay_pending()
+    owed = outbox.owed_message_ids()
+    queue_deliveries(owed)
+    return len(owed)
+
+
+def register(app: Flask) -> None:
+    """Listen to the services' after-commit signals, and schedule the periodic relay."""
+    order_placed.connect(_deliver_order_emails)
+    emails_owed.connect(_deliver_owed_emails)
+    app.extensions["celery"].add_periodic_task(
+        app.config["OUTBOX_RELAY_INTERVAL_SECONDS"], relay_outbox.s(), name="relay-outbox"
+    )
+    app.extensions["celery"].add_periodic_task(
+        app.config["PAYMENT_EXPIRY_INTERVAL_SECONDS"], expire_payments.s(), name="expire-payments"
+    )
+    # Visitors' carts unused for 30 days (SPEC section 10); hourly is plenty.
+    app.extensions["celery"].add_periodic_task(
+        60 * 60, delete_idle_visitor_carts.s(), name="delete-idle-visitor-carts"
+    )
+
+
+def _deliver_order_emails(app: Flask, order: Order, **extra) -> None:
+    """A checkout committed: its confirmation email (written with the order) is owed."""
+    deliver_after_commit(app, order.outbox_messages)
+
+
+def _deliver_owed_emails(app: Flask, messages: list[OutboxMessage], **extra) -> None:
+    """Emails became owed outside a checkout (an admin's resend, a password reset, a guest's link)."""
+    deliver_after_commit(app, messages)
+
+
+def deliver_after_commit(app: Flask, messages: list[OutboxMessage]) -> None:
+    """Have each message delivered, holding no connection meanwhile; never fails the caller.
+
+    With a broker the ids go to the process's publisher and the request returns at
+    once (publisher.py); with none, the delivery runs here and now, in its own session
+    on a second pooled connection. A checkout's messages were made from the rows
+    written, so reading their ids starts no transaction here: were this session in
+    one, concurrent checkouts could each hold one connection while waiting for another
+    until the pool times out (and, on PostgreSQL, sit idle in a transaction during the send).
+    """
+    message_ids = [message.id for message in messages]
+    if app.extensions["celery"].conf.task_always_eager:
+        queue_deliveries(message_ids)
+        for message in messages:
+            db.session.expire(message)  # the delivery changed the row in its own session
+    else:
+        _publisher(app).submit(message_ids)
+
+
+def queue_deliveries(message_ids: list[int]) -> None:
+    """One delivery task per message; a broker that is down leaves them to the relay."""
+    for message_id in message_ids:
+        try:
+            deliver_outbox_message.delay(message_id)
+        except Exception:  # the broker is down: the periodic relay will retry
+            log.warning("could not queue outbox message %s; the relay will", message_id, exc_info=True)
+
+
+def _publisher(app: Flask) -> OutboxPublisher:
+    """The app's publisher, made on first use (a web process that takes no order has none)."""
+    publisher = app.extensions.get("outbox_publisher")
+    if publisher is None:
+        # setdefault: two first requests at once still share one publisher.
+        publisher = app.extensions.setdefault("outbox_publisher", OutboxPublisher(_publish_batch))
+    return publisher
+
+
+def _publish_batch(message_ids: list[int]) -> None:
+    """Run by the publisher's thread: one message to the broker for a batch of emails."""
+    queue_outbox_deliveries.delay(message_ids)
+
+
+@shared_task(ignore_result=True)
+def expire_payments() -> None:
+    """Periodic (beat): cancel unpaid card orders past their time, mark paid those a webhook missed."""
+    expiry.run_once()
 
 
 @shared_task(ignore_result=True)

@@ -1,4 +1,4 @@
-"""The flask commands of SPEC section 7, as an operator runs them."""
+"""The flask commands (docs/behaviour.md#command-line), as an operator runs them."""
 
 from datetime import UTC, datetime
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Settings (SPEC section 8): a bad value stops the shop at start-up, naming the variable."""
+"""Settings (docs/behaviour.md#configuration): a bad value stops the shop at start-up, naming the variable."""
 
 import os
 import subprocess

@@ -12,6 +12,7 @@ from app.models.orders import (
     OrderItem,
     OutboxMessage,
 )
+from app.models.payments import Payment, WebhookEvent
 from app.models.types import MAX_ID
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OutboxMessage",
+    "Payment",
     "Product",
     "StockAdjustment",
     "User",
+    "WebhookEvent",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.models.address_fields import ADDRESS_FIELD_NAMES, address_columns
 from app.models.types import UTCDateTime, utcnow
 
 
@@ -59,33 +60,20 @@ class User(UserMixin, db.Model):
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
-class Address(db.Model):
+class Address(address_columns(), db.Model):
+    """One address of a shopper's book: the fields of ADDRESS_FIELDS, and whether it is the default."""
+
     __tablename__ = "addresses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    full_name: Mapped[str] = mapped_column(String(120))
-    line1: Mapped[str] = mapped_column(String(200))
-    line2: Mapped[str] = mapped_column(String(200), default="")
-    city: Mapped[str] = mapped_column(String(100))
-    postal_code: Mapped[str] = mapped_column(String(20))
-    country: Mapped[str] = mapped_column(String(2))
-    phone: Mapped[str] = mapped_column(String(40), default="")
     is_default: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(back_populates="addresses")
 
     def snapshot(self) -> dict[str, str]:
         """The address as copied onto an order (without its id)."""
-        return {
-            "full_name": self.full_name,
-            "line1": self.line1,
-            "line2": self.line2 or "",
-            "city": self.city,
-            "postal_code": self.postal_code,
-            "country": self.country,
-            "phone": self.phone or "",
-        }
+        return {name: getattr(self, name) for name in ADDRESS_FIELD_NAMES}
 
 
 class ApiToken(db.Model):

@@ -1,4 +1,4 @@
-"""Discount coupons (SPEC section 2)."""
+"""Discount coupons (docs/behaviour.md#coupons)."""
 
 from datetime import datetime
 from decimal import Decimal

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from decimal import Decimal
+from operator import attrgetter
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models.accounts import User
+from app.models.address_fields import ADDRESS_FIELD_NAMES, SHIP_COLUMN_NAMES, address_columns
 from app.models.types import Money, UTCDateTime, utcnow
 
 PENDING, PAID, SHIPPED, DELIVERED, CANCELLED = "pending", "paid", "shipped", "delivered", "cancelled"
@@ -22,8 +24,13 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     CANCELLED: (),
 }
 
+# Reads the ship_* columns in ADDRESS_FIELDS' order.
+_ship_values = attrgetter(*SHIP_COLUMN_NAMES)
 
-class Order(db.Model):
+
+class Order(address_columns("ship_"), db.Model):
+    """An order, with its shipping address copied in (ship_* columns, one per address field)."""
+
     __tablename__ = "orders"
     __table_args__ = (
         CheckConstraint(
@@ -49,14 +56,6 @@ class Order(db.Model):
     tax: Mapped[Decimal] = mapped_column(Money)
     total_payable: Mapped[Decimal] = mapped_column(Money)
 
-    ship_full_name: Mapped[str] = mapped_column(String(120))
-    ship_line1: Mapped[str] = mapped_column(String(200))
-    ship_line2: Mapped[str] = mapped_column(String(200), default="")
-    ship_city: Mapped[str] = mapped_column(String(100))
-    ship_postal_code: Mapped[str] = mapped_column(String(20))
-    ship_country: Mapped[str] = mapped_column(String(2))
-    ship_phone: Mapped[str] = mapped_column(String(40), default="")
-
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -73,15 +72,7 @@ class Order(db.Model):
 
     @property
     def shipping_address(self) -> dict[str, str]:
-        return {
-            "full_name": self.ship_full_name,
-            "line1": self.ship_line1,
-            "line2": self.ship_line2,
-            "city": self.ship_city,
-            "postal_code": self.ship_postal_code,
-            "country": self.ship_country,
-            "phone": self.ship_phone,
-        }
+        return dict(zip(ADDRESS_FIELD_NAMES, _ship_values(self), strict=True))
 
     @property
     def is_guest_order(self) -> bool:

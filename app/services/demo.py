@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Address, Product, User
 from app.services.accounts.users import find_user
-from app.services.catalog.imports import unique_slug
+from app.services.catalog.slugs import unique_slug
 from app.services.ordering.coupons import build_coupon, find_coupon
 
 SHOPPER_EMAIL = "shopper@example.com"

@@ -82,7 +82,7 @@ def address(shopper):
 
 
 def error_of(response) -> dict:
-    """The SPEC's error body, checked for its shape."""
+    """The API's error body (docs/behaviour.md#api-errors), checked for its shape."""
     body = response.get_json()
     assert set(body) == {"error"}, body
     assert set(body["error"]) == {"code", "message", "details"}, body

@@ -1,9 +1,11 @@
 """GET and POST /api/v1/addresses/: the caller's address book."""
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Address
+from app.models.address_fields import ADDRESS_FIELDS
 from tests import factories
 from tests.api.conftest import error_of
 
@@ -45,6 +47,17 @@ def test_the_list_holds_only_the_callers_addresses(api, address, other_shopper):
 
     assert response.status_code == 200
     assert [item["id"] for item in response.get_json()["items"]] == [address.id]
+
+
+@pytest.mark.parametrize(
+    "field", [field for field in ADDRESS_FIELDS if field.name != "country"], ids=lambda field: field.name
+)
+def test_a_value_too_long_for_its_column_is_refused_on_its_field(api, field):
+    response = api.post("/api/v1/addresses/", json={**NEW_ADDRESS, field.name: "x" * (field.max_length + 1)})
+
+    assert response.status_code == 400
+    assert set(error_of(response)["details"]["fields"]) == {field.name}
+    assert address_count() == 0
 
 
 def test_missing_fields_are_each_named(api):

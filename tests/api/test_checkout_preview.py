@@ -1,4 +1,4 @@
-"""GET /api/v1/checkout/preview: the totals the cart would have now (SPEC section 1)."""
+"""GET /api/v1/checkout/preview: the totals the cart would have now (docs/behaviour.md#money-and-totals)."""
 
 from tests import factories
 from tests.api.conftest import error_of

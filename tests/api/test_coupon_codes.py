@@ -1,4 +1,4 @@
-"""Coupon codes in the API match ignoring case and the blanks around them (SPEC section 2)."""
+"""Coupon codes in the API match ignoring case and the blanks around them (docs/behaviour.md#coupons)."""
 
 from urllib.parse import quote
 

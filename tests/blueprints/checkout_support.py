@@ -7,7 +7,8 @@ from flask_login import login_user
 
 from tests import factories
 
-# SPEC section 1's defaults, pinned so the expected totals do not depend on the environment.
+# The default rates (docs/behaviour.md#money-and-totals), pinned so the expected totals do not
+# depend on the environment.
 PRICING_CONFIG = {
     "TAX_RATE": Decimal("0.08"),
     "SHIPPING_FLAT_RATE": Decimal("5.00"),

@@ -1,4 +1,4 @@
-"""The account pages: address book and order history (SPEC section 6)."""
+"""The account pages: address book and order history (docs/behaviour.md#pages)."""
 
 import re
 from datetime import UTC, datetime, timedelta

@@ -1,4 +1,4 @@
-"""Registering, logging in and out through the pages (SPEC section 6)."""
+"""Registering, logging in and out through the pages (docs/behaviour.md#pages)."""
 
 import pytest
 from sqlalchemy import func, select

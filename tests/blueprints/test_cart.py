@@ -1,4 +1,4 @@
-"""The cart page: add, change and remove lines, with the quantity bounds of SPEC section 5."""
+"""The cart page: add, change and remove lines, with the quantity bounds (docs/behaviour.md#cart)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,7 @@
-"""The checkout page: totals preview, placing an order, and every refusal (SPEC sections 1-3, 6)."""
+"""The checkout page: totals preview, placing an order, and every refusal.
+
+The rules: docs/behaviour.md#stock-and-order-creation.
+"""
 
 import re
 import threading

@@ -1,4 +1,4 @@
-"""What the checkout form makes of posted values no page would send (SPEC section 6)."""
+"""What the checkout form makes of posted values no page would send (docs/behaviour.md#pages)."""
 
 from decimal import Decimal
 

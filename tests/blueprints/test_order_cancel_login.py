@@ -1,4 +1,4 @@
-"""An anonymous cancel is sent to log in and then back to the order's page (SPEC section 6)."""
+"""An anonymous cancel is sent to log in and then back to the order's page (docs/behaviour.md#pages)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""A shopper's order page and cancelling a pending order (SPEC sections 4 and 6)."""
+"""A shopper's order page and cancelling a pending order (docs/behaviour.md#order-statuses)."""
 
 from decimal import Decimal
 

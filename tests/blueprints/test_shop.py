@@ -1,4 +1,4 @@
-"""The catalog pages: product list with search and pages, and the product page (SPEC section 6)."""
+"""The catalog pages: product list with search and pages, and the product page (docs/behaviour.md#pages)."""
 
 from decimal import Decimal
 

@@ -1,4 +1,4 @@
-"""The real processes of SPEC section 8, started for a test: gunicorn, celery worker and
+"""The real processes of docs/production.md, started for a test: gunicorn, celery worker and
 beat, redis-server, and an SMTP server (aiosmtpd) that records what it accepts."""
 
 import asyncio
@@ -22,7 +22,7 @@ SECRET_KEY = "integration-tests-secret"
 
 
 def service_env(database_url: str, broker_url: str, mail_port: int | None = None, **extra: str) -> dict:
-    """The environment of every shop process (SPEC section 8), tuned so recovery takes seconds."""
+    """The environment of every shop process (docs/production.md), tuned so recovery takes seconds."""
     env = {
         **os.environ,
         "PYTHONUNBUFFERED": "1",
@@ -160,7 +160,7 @@ class Launcher:
         return process
 
     def shop(self, env: dict[str, str], worker_concurrency: int = 2) -> "Shop":
-        """Production's topology (SPEC section 8): gunicorn, a celery worker and beat, started together."""
+        """Production's topology (docs/production.md): gunicorn, a celery worker and beat, at once."""
         shop = Shop(
             self.web(env, wait=False),
             self.worker(env, concurrency=worker_concurrency, wait=False),

@@ -8,7 +8,7 @@ TIMEOUT = 30
 
 
 class AppShopper:
-    """The companion app of SPEC section 5, with its own bearer token."""
+    """The companion app (docs/behaviour.md#api), with its own bearer token."""
 
     def __init__(self, base_url: str, email: str, password: str):
         self.base_url = base_url

@@ -1,4 +1,7 @@
-"""An order that fails inside its transaction leaves nothing behind and queues nothing (SPEC section 3)."""
+"""An order that fails inside its transaction leaves nothing behind and queues nothing.
+
+The rule: docs/behaviour.md#stock-and-order-creation.
+"""
 
 import time
 

@@ -1,4 +1,5 @@
-"""SPEC section 3 across processes: two gunicorn servers (three workers each) share one PostgreSQL.
+"""Stock across processes (docs/behaviour.md#stock-and-order-creation): two gunicorn servers
+(three workers each) share one PostgreSQL.
 
 Every buyer's request goes to one server or the other, all released at once.
 """

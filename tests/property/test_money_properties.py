@@ -1,4 +1,4 @@
-"""Property tests of the money and coupon rules (SPEC sections 1 and 2).
+"""Property tests of the money and coupon rules (docs/behaviour.md#money-and-totals, #coupons).
 
 The expected amounts are computed here with exact fractions and an explicit
 half-up rule, independently of the Decimal code under test.
@@ -110,7 +110,7 @@ def test_shipping_is_free_exactly_from_the_threshold(subtotal, coupon, rules):
         assert totals.shipping == rules.shipping_flat_rate
 
 
-# Coupon rules (SPEC section 2) -------------------------------------------------
+# Coupon rules (docs/behaviour.md#coupons) ----------------------------------------
 
 optional_offset = st.one_of(st.none(), st.integers(min_value=-30, max_value=30).map(timedelta))
 optional_limit = st.one_of(st.none(), st.integers(min_value=0, max_value=5))

@@ -1,4 +1,4 @@
-"""Cart changes racing a checkout of the same cart (SPEC section 3).
+"""Cart changes racing a checkout of the same cart (docs/behaviour.md#cart).
 
 As in test_concurrency.py: each side runs in its own thread with its own app context,
 session and connection, released together by a barrier; on PostgreSQL they truly run

@@ -1,4 +1,6 @@
-"""Checkouts and cancels racing each other on separate connections (SPEC sections 2 to 5).
+"""Checkouts and cancels racing each other on separate connections.
+
+The rules: docs/behaviour.md#stock-and-order-creation.
 
 Each buyer runs in its own thread with its own app context, hence its own session
 and database connection; a barrier releases them together. On PostgreSQL they truly

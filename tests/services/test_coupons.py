@@ -1,4 +1,7 @@
-"""Whether a coupon may be used (SPEC section 2), at preview and at checkout, and creating coupons."""
+"""Whether a coupon may be used, at preview and at checkout, and creating coupons.
+
+The rules: docs/behaviour.md#coupons.
+"""
 
 from datetime import timedelta
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""Placing, replaying and cancelling orders (SPEC sections 1 to 4)."""
+"""Placing, replaying and cancelling orders (docs/behaviour.md, from #money-and-totals to #idempotency)."""
 
 import re
 from datetime import timedelta
@@ -20,7 +20,7 @@ from app.services.errors import (
     InvalidTransition,
     ShortLine,
 )
-from app.services.ordering import placing
+from app.services.ordering import coupons, placing
 from app.services.ordering.lifecycle import cancel_order, change_status
 from app.services.ordering.placing import NUMBER_ALPHABET, new_order_number, place_order
 from app.tasks import deliver_outbox_message
@@ -266,14 +266,14 @@ def test_coupon_used_up_inside_the_transaction_rolls_everything_back(
     # The coupon passes the early check, but its guarded increment finds the limit reached
     # (another buyer used the last use in between): nothing of the order survives.
     limited = CouponFactory(code="LAST1", usage_limit=1, used_count=0)
-    real_check = placing.check_coupon
+    real_check = coupons.check_coupon
 
     def check_then_lose_the_race(coupon, subtotal, uses):
         checked = real_check(coupon, subtotal, uses)
         db.session.execute(update(type(limited)).where(type(limited).id == limited.id).values(used_count=1))
         return checked
 
-    monkeypatch.setattr(placing, "check_coupon", check_then_lose_the_race)
+    monkeypatch.setattr(coupons, "check_coupon", check_then_lose_the_race)
     before = snapshot()
     with mail.record_messages() as sent, pytest.raises(CouponUnusable) as refused:
         place_order(shopper.id, address.id, "LAST1")

@@ -1,4 +1,4 @@
-"""The periodic relay (outbox.relay_pending): an owed email is tried again until it is sent,
+"""The periodic relay (the relay_outbox task): an owed email is tried again until it is sent,
 however many attempts a long mail-server outage has taken, and given up only days later."""
 
 from datetime import timedelta
@@ -12,6 +12,7 @@ from app.models.orders import OUTBOX_FAILED, OUTBOX_SENT
 from app.models.types import utcnow
 from app.services.notifications import outbox
 from app.services.ordering.placing import place_order
+from app.tasks import relay_outbox
 from tests.factories import ProductFactory, fill_cart
 
 
@@ -49,7 +50,7 @@ def test_an_email_that_failed_many_times_in_an_outage_is_sent_once_the_server_is
     failed_long_ago(message_id, due_for=timedelta(hours=2), attempts=200)
 
     with mail.record_messages() as sent:
-        relayed = outbox.relay_pending()
+        relayed = relay_outbox()
 
     assert relayed == 1
     assert len(sent) == 1
@@ -60,7 +61,7 @@ def test_an_email_still_unsent_days_after_its_order_is_left_for_an_admin(message
     failed_long_ago(message_id, due_for=outbox.GIVE_UP_AFTER + timedelta(minutes=1), attempts=3)
 
     with mail.record_messages() as sent:
-        relayed = outbox.relay_pending()
+        relayed = relay_outbox()
 
     assert relayed == 0
     assert sent == []

@@ -1,4 +1,7 @@
-"""The money rules of SPEC section 1: every amount, rounded half up to the cent at each step."""
+"""The money rules: every amount, rounded half up to the cent at each step.
+
+The rules: docs/behaviour.md#money-and-totals.
+"""
 
 import json
 import os
@@ -14,7 +17,7 @@ from app.models import Coupon, Order
 from app.services.errors import OrderTooLarge, ValidationFailed
 from app.services.ordering.cart import get_cart
 from app.services.ordering.placing import place_order
-from app.services.ordering.preview import preview_totals
+from app.services.ordering.preview import preview_checkout
 from app.services.ordering.pricing import MAX_AMOUNT, PricingRules, compute_totals, line_total, to_cents
 from tests.factories import CouponFactory, ProductFactory, fill_cart
 from tests.services.helpers import snapshot
@@ -230,7 +233,7 @@ def test_an_order_over_the_largest_storable_amount_is_refused_and_changes_nothin
 
 def test_the_preview_of_a_too_large_cart_is_refused(shopper, too_large_cart):
     with pytest.raises(OrderTooLarge):
-        preview_totals(shopper.id)
+        preview_checkout(shopper.id).totals_or_refusal()
 
 
 # --- configuration --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired
 
-from app.services.accounts.addresses import FIELDS, MAX_LENGTHS
+from app.blueprints.forms import with_address_fields
 
 COUNTRY_NAMES = {country.alpha_2: country.name for country in pycountry.countries}
 COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
@@ -15,36 +15,16 @@ COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
 ]
 
 
-def _text(label: str, name: str, autocomplete: str, required: bool = True) -> StringField:
-    render_kw = {"maxlength": MAX_LENGTHS[name], "autocomplete": autocomplete}
-    if required:
-        render_kw["required"] = True
-    return StringField(label, render_kw=render_kw)
-
-
+@with_address_fields(required=True)
 class AddressForm(FlaskForm):
-    full_name = _text("Full name", "full_name", "name")
-    line1 = _text("Address line 1", "line1", "address-line1")
-    line2 = _text("Address line 2 (optional)", "line2", "address-line2", required=False)
-    city = _text("City", "city", "address-level2")
-    postal_code = _text("Postal code", "postal_code", "postal-code")
-    # The service reports a bad code in its own words, so the select does not check its choices.
+    # A list of countries here; the service reports a bad code in its own words, so the
+    # select does not check its choices.
     country = SelectField(
         "Country",
         choices=COUNTRY_CHOICES,
         validate_choice=False,
         render_kw={"required": True, "autocomplete": "country"},
     )
-    phone = _text("Phone (optional)", "phone", "tel", required=False)
-
-    def address_fields(self) -> dict[str, str]:
-        return {name: getattr(self, name).data or "" for name in FIELDS}
-
-    def add_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            field = getattr(self, name, None)
-            if field is not None:
-                field.errors = [*field.errors, *messages]
 
 
 class NewAddressForm(AddressForm):
@@ -70,9 +50,3 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired(), EqualTo("password", message="The two passwords do not match.")],
         render_kw={"autocomplete": "new-password"},
     )
-
-    def add_errors(self, fields: dict[str, list[str]]) -> None:
-        for name, messages in fields.items():
-            field = getattr(self, name, None)
-            if field is not None:
-                field.errors = [*field.errors, *messages]

@@ -1,4 +1,5 @@
-"""The shopper's account pages: profile and password, order history, address book (SPEC sections 6, 10).
+"""The shopper's account pages: profile and password, order history and address book
+(docs/behaviour.md#pages, docs/behaviour.md#visitors-guests-and-accounts).
 
 Every address URL goes through the address service with the shopper's own id,
 so another shopper's address is a 404 for every action.
@@ -15,6 +16,7 @@ from app.blueprints.account.forms import (
     ProfileForm,
 )
 from app.blueprints.auth.redirects import login_required_back_to
+from app.blueprints.forms import address_values, show_errors
 from app.blueprints.url_values import ID, requested_page
 from app.services.accounts import addresses as address_book
 from app.services.accounts import passwords, users, verification
@@ -24,7 +26,7 @@ from app.services.ordering import lookups
 bp = Blueprint("account", __name__, url_prefix="/account")
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"], strict_slashes=False)
 @login_required
 def profile():
     form = ProfileForm(obj=current_user) if request.method == "GET" else ProfileForm()
@@ -32,7 +34,7 @@ def profile():
         try:
             users.update_name(current_user.id, form.name.data)
         except ValidationFailed as exc:
-            form.name.errors = [*form.name.errors, *exc.fields["name"]]
+            show_errors(form, exc.fields)
         else:
             flash("Your name is saved.", "success")
             return redirect(url_for("account.profile"), code=303)
@@ -48,7 +50,7 @@ def change_password():
         try:
             user = passwords.change_password(current_user.id, form.current_password.data, form.password.data)
         except ValidationFailed as exc:
-            form.add_errors(exc.fields)
+            show_errors(form, exc.fields)
         else:
             # The change ended every session, this one too: start this browser's afresh.
             login_user(user)
@@ -76,7 +78,7 @@ def _render_profile(profile_form=None, password_form=None, status: int = 200):
     ), status
 
 
-@bp.get("/orders")
+@bp.get("/orders", strict_slashes=False)  # the pages a person types also answer with a "/"
 @login_required
 def orders():
     page = requested_page()
@@ -84,7 +86,7 @@ def orders():
     return render_template("account/orders.html", orders=history)
 
 
-@bp.route("/addresses", methods=["GET", "POST"])
+@bp.route("/addresses", methods=["GET", "POST"], strict_slashes=False)
 @login_required
 def addresses():
     form = NewAddressForm()
@@ -92,10 +94,10 @@ def addresses():
     if form.validate_on_submit():
         try:
             address_book.create_address(
-                current_user.id, form.address_fields(), make_default=form.make_default.data
+                current_user.id, address_values(form), make_default=form.make_default.data
             )
         except ValidationFailed as exc:
-            form.add_errors(exc.fields)
+            show_errors(form, exc.fields)
             flash("The address was not saved: please correct the marked fields.", "error")
             status = 400
         else:
@@ -116,11 +118,11 @@ def edit_address(address_id: int):
     form = AddressForm()
     if form.validate_on_submit():
         try:
-            address_book.update_address(current_user.id, address_id, form.address_fields())
+            address_book.update_address(current_user.id, address_id, address_values(form))
         except NotFound:
             abort(404)
         except ValidationFailed as exc:
-            form.add_errors(exc.fields)
+            show_errors(form, exc.fields)
         else:
             flash("Address saved.", "success")
             return redirect(url_for("account.addresses"))

@@ -3,13 +3,14 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from app.blueprints.admin import bp
-from app.blueprints.admin.forms import CouponForm, show_errors
+from app.blueprints.admin.forms import CouponForm
+from app.blueprints.forms import show_errors
 from app.blueprints.url_values import ID, requested_page
 from app.services.errors import ValidationFailed
 from app.services.ordering import coupons as coupon_book
 
 
-@bp.get("/admin/coupons")
+@bp.get("/admin/coupons", strict_slashes=False)
 def coupons():
     page = coupon_book.list_coupons(page=requested_page())
     return render_template("admin/coupons.html", page=page)

@@ -19,6 +19,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import STATUSES
+from app.services.catalog.product_input import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
+from app.services.catalog.slugs import MAX_SLUG_LENGTH
 from app.services.ordering.reports import OrderFilter
 
 
@@ -69,10 +71,13 @@ class NoteForm(FlaskForm):
 
 
 class ProductForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    sku = StringField("SKU", validators=[DataRequired(), Length(max=64)])
-    slug = StringField("Slug (blank: made from the name)", validators=[Optional(), Length(max=220)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=10000)])
+    # The lengths are the service's own (product_input.py), which the CSV import checks too.
+    name = StringField("Name", validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)])
+    sku = StringField("SKU", validators=[DataRequired(), Length(max=MAX_SKU_LENGTH)])
+    slug = StringField(
+        "Slug (blank: made from the name)", validators=[Optional(), Length(max=MAX_SLUG_LENGTH)]
+    )
+    description = TextAreaField("Description", validators=[Optional(), Length(max=MAX_DESCRIPTION_LENGTH)])
     price = DecimalField("Price", places=2, validators=[InputRequired(), NumberRange(min=0)])
     is_active = BooleanField("Active (shown to shoppers)", default=True)
 
@@ -147,13 +152,3 @@ def _utc(value):
 
 def _naive(value):
     return value.astimezone(UTC).replace(tzinfo=None) if value else None
-
-
-def show_errors(form: FlaskForm, fields: dict[str, list[str]], renamed: dict[str, str] | None = None) -> None:
-    """Attach a service's per-field messages to the form's fields (unknown names to the form)."""
-    for name, messages in fields.items():
-        field = getattr(form, (renamed or {}).get(name, name), None)
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = list(field.errors) + list(messages)

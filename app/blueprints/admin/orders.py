@@ -19,9 +19,10 @@ from app.models.orders import CANCELLED, TRANSITIONS
 from app.services.errors import InvalidTransition
 from app.services.notifications import outbox
 from app.services.ordering import lifecycle, lookups, reports
+from app.services.payments import cancelling
 
 
-@bp.get("/admin/orders")
+@bp.get("/admin/orders", strict_slashes=False)
 def orders():
     form = OrderFilterForm(request.args)
     page = None
@@ -62,15 +63,21 @@ def order(number: str):
 
 @bp.post("/admin/orders/<number>/status")
 def change_status(number: str):
-    """Move the order along one of SPEC section 4's arrows; any other move is refused unchanged."""
+    """Move the order along an allowed arrow; any other move is refused unchanged.
+
+    The arrows: docs/behaviour.md#order-statuses.
+    """
     order = lookups.order_by_number(number)
     form = StatusForm()
     if not form.validate_on_submit():
         flash("Choose a status.", "error")
         return _back_to(order)
     try:
-        lifecycle.change_status(order, form.status.data, current_user.id)
-    except InvalidTransition as refused:
+        if form.status.data == CANCELLED:  # a card payment is refunded or closed in the same action
+            cancelling.cancel_order(order, current_user.id, allowed_from=lifecycle.ADMIN_CANCELLABLE)
+        else:
+            lifecycle.change_status(order, form.status.data, current_user.id)
+    except (InvalidTransition, cancelling.RefundRefused) as refused:
         flash(refused.message, "error")
         return _back_to(order)
     if order.status == CANCELLED:

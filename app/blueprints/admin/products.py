@@ -4,7 +4,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.blueprints.admin import bp
-from app.blueprints.admin.forms import NewProductForm, ProductForm, StockAdjustmentForm, show_errors
+from app.blueprints.admin.forms import NewProductForm, ProductForm, StockAdjustmentForm
+from app.blueprints.forms import show_errors
 from app.blueprints.url_values import ID, requested_page
 from app.services.catalog import editing
 from app.services.catalog.browsing import get_product, search_products
@@ -13,7 +14,7 @@ from app.services.errors import ValidationFailed
 PRODUCTS_PER_PAGE = 25
 
 
-@bp.get("/admin/products")
+@bp.get("/admin/products", strict_slashes=False)
 def products():
     query = request.args.get("q", "").strip()
     page = search_products(query, page=requested_page(), per_page=PRODUCTS_PER_PAGE, active_only=False)

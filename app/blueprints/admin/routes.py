@@ -9,7 +9,7 @@ from app.services.ordering.reports import dashboard_figures
 __all__ = ["bp"]
 
 
-@bp.get("/admin")
+@bp.get("/admin", strict_slashes=False)  # the pages a person types also answer with a "/"
 def dashboard():
     figures = dashboard_figures()
     return render_template("admin/dashboard.html", figures=figures, chart=bar_chart(figures.days))

@@ -29,8 +29,8 @@ from app.blueprints.api.parsing import PARSER
 from app.services.accounts import addresses, api_tokens, passwords
 from app.services.catalog import browsing
 from app.services.errors import ShopError
-from app.services.ordering import cart, idempotency, lifecycle, lookups, placing
-from app.services.ordering.preview import preview_totals
+from app.services.ordering import cart, idempotency, lookups, placing, preview
+from app.services.payments import cancelling
 
 
 class ApiBlueprint(Blueprint):
@@ -235,7 +235,7 @@ def create_address(fields):
 @errors(400, 401)
 def preview_checkout(query):
     """What the cart would cost now, with the coupon if one is given (an unusable one is a 400)."""
-    return preview_totals(current_user_id(), query.get("coupon_code"))
+    return preview.preview_checkout(current_user_id(), query.get("coupon_code")).totals_or_refusal()
 
 
 @bp.route("/orders/", methods=["POST"], tags=["Orders"])
@@ -296,4 +296,4 @@ def get_order(number):
 def cancel_order(number):
     """Cancel one of the caller's pending orders; stock and the coupon use are given back."""
     order = lookups.shoppers_order(current_user_id(), number)
-    return lifecycle.cancel_order(order, current_user_id())
+    return cancelling.cancel_order(order, current_user_id())

@@ -8,7 +8,10 @@ documented as `additionalProperties: false`. Money goes out as a decimal string
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.models import MAX_ID, MAX_QUANTITY
+from app.models.address_fields import ADDRESS_FIELD_NAMES, ADDRESS_FIELDS, AddressField
 from app.models.orders import STATUSES
+from app.models.payments import PAYMENT_STATUSES
+from config import PAYMENT_PROVIDERS
 
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
@@ -150,28 +153,26 @@ class SetQuantitySchema(Schema):
 # --- addresses
 
 
-class NewAddressSchema(Schema):
-    full_name = Text(required=True, validate=validate.Length(1, 120))
-    line1 = Text(required=True, validate=validate.Length(1, 200))
-    line2 = Text(validate=validate.Length(max=200))
-    city = Text(required=True, validate=validate.Length(1, 100))
-    postal_code = Text(required=True, validate=validate.Length(1, 20))
-    country = Text(
-        required=True,
-        validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Use a two-letter ISO 3166-1 country code."),
-        metadata={"description": "ISO 3166-1 alpha-2 code, e.g. US or GB.", "example": "GB"},
-    )
-    phone = Text(validate=validate.Length(max=40))
+def _new_address_field(field: AddressField) -> Text:
+    """The API's check of one address field (the address service checks it again, fully)."""
+    if field.name == "country":
+        return Text(
+            required=True,
+            validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Use a two-letter ISO 3166-1 country code."),
+            metadata={"description": "ISO 3166-1 alpha-2 code, e.g. US or GB.", "example": "GB"},
+        )
+    if field.required:
+        return Text(required=True, validate=validate.Length(1, field.max_length))
+    return Text(validate=validate.Length(max=field.max_length))
 
 
-class ShippingAddressSchema(Schema):
-    full_name = fields.String(required=True)
-    line1 = fields.String(required=True)
-    line2 = fields.String(required=True)
-    city = fields.String(required=True)
-    postal_code = fields.String(required=True)
-    country = fields.String(required=True)
-    phone = fields.String(required=True)
+# Built from the one list of address fields (ADDRESS_FIELDS), in its order.
+NewAddressSchema = Schema.from_dict(
+    {field.name: _new_address_field(field) for field in ADDRESS_FIELDS}, name="NewAddressSchema"
+)
+ShippingAddressSchema = Schema.from_dict(
+    {name: fields.String(required=True) for name in ADDRESS_FIELD_NAMES}, name="ShippingAddressSchema"
+)
 
 
 class AddressSchema(ShippingAddressSchema):
@@ -230,7 +231,32 @@ class OrderSummarySchema(Schema):
     item_count = fields.Integer(required=True)
 
 
+# --- payment (SPEC section 9)
+
+
+class PaymentSchema(Schema):
+    provider = fields.String(required=True, validate=validate.OneOf(PAYMENT_PROVIDERS))
+    status = fields.String(required=True, validate=validate.OneOf(("awaiting", *PAYMENT_STATUSES)))
+    client_secret = fields.String(
+        metadata={"description": "For Stripe's SDK; only while the order can be paid."}
+    )
+    publishable_key = fields.String(metadata={"description": "Stripe's publishable key, with client_secret."})
+
+
+class OrderPayment(fields.Nested):
+    """The order's payment as its own shopper sees it (every order the API shows is the caller's)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(PaymentSchema, required=True, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        from app.services.payments.intents import payment_json
+
+        return payment_json(obj, for_owner=True)
+
+
 class OrderSchema(OrderSummarySchema):
+    payment = OrderPayment()
     items = fields.List(fields.Nested(OrderItemSchema), required=True)
     subtotal = Money()
     discount = Money()

@@ -1,4 +1,5 @@
-"""Registering, logging in and out, password reset and email verification (SPEC sections 6, 10)."""
+"""Registering, logging in and out, password reset and email verification
+(docs/behaviour.md#pages, docs/behaviour.md#visitors-guests-and-accounts)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -6,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from app.blueprints.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from app.blueprints.auth.redirects import safe_next_url
 from app.blueprints.cart.visitor import merge_into_account
+from app.blueprints.forms import show_errors
 from app.services.accounts import passwords, users, verification
 from app.services.errors import InvalidLink, ValidationFailed
 
@@ -14,7 +16,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 BAD_LOGIN = "Wrong email or password."
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@bp.route("/login", methods=["GET", "POST"], strict_slashes=False)  # also "/login/", as typed
 def login():
     if current_user.is_authenticated:
         return redirect(_next_url(None))
@@ -31,7 +33,7 @@ def login():
     return redirect(_next_url(form.next.data))
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@bp.route("/register", methods=["GET", "POST"], strict_slashes=False)
 def register():
     if current_user.is_authenticated:
         return redirect(_next_url(None))
@@ -41,7 +43,7 @@ def register():
     try:
         user = users.register_user(form.email.data, form.password.data, send_verification=True)
     except ValidationFailed as exc:
-        _add_errors(form, exc.fields)
+        show_errors(form, exc.fields)
         flash("Please correct the marked fields.", "error")
         return render_template("auth/register.html", form=form), 400
     _start_session(user)
@@ -86,7 +88,7 @@ def reset_password(token: str):
     except InvalidLink as error:
         return _dead_link(error, "auth.forgot_password")
     except ValidationFailed as exc:
-        _add_errors(form, exc.fields)
+        show_errors(form, exc.fields)
         flash("Please correct the marked fields.", "error")
         return render_template("auth/reset.html", form=form, token=token), 400
     # Every session of the account ended with the reset, this browser's too.
@@ -131,10 +133,3 @@ def _render_form(template: str, form, **context):
     if form.errors:
         flash("Please correct the marked fields.", "error")
     return render_template(template, form=form, **context), status
-
-
-def _add_errors(form, fields: dict[str, list[str]]) -> None:
-    for name, messages in fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]

@@ -1,4 +1,4 @@
-"""The cart page: add, change and remove lines (SPEC sections 6, 10), for shoppers and visitors.
+"""The cart page, for shoppers and visitors: add, change and remove lines (docs/behaviour.md#cart).
 
 Every POST here is protected by the app-wide CSRF check; a form that does not
 parse (say, quantity "abc") reaches the cart service as None and is refused there.
@@ -21,7 +21,7 @@ NOT_AVAILABLE = "That product is not available."
 NOT_IN_CART = "That product is not in your cart."
 
 
-@bp.get("")
+@bp.get("", strict_slashes=False)  # "/cart/" as typed is the same page
 def show():
     owner = cart_owner()
     shown = cart.get_cart(owner) if owner is not None else cart.CartView([], "")

@@ -6,11 +6,14 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Regexp
 
+from app.blueprints.forms import address_values, with_address_fields
 from app.models import MAX_ID
+from app.models.address_fields import ADDRESS_FIELD_NAMES
 
 NEW_ADDRESS = "new"
 
 
+@with_address_fields(required=False)
 class CheckoutForm(FlaskForm):
     # One key per rendered form: posting it twice (double click, retry) gives one order.
     checkout_key = HiddenField(
@@ -24,19 +27,14 @@ class CheckoutForm(FlaskForm):
         "Ship to", choices=[], validate_choice=False, validators=[DataRequired("Choose where to ship.")]
     )
 
-    full_name = StringField("Full name")
-    line1 = StringField("Address line 1")
-    line2 = StringField("Address line 2 (optional)")
-    city = StringField("City")
-    postal_code = StringField("Postal code")
-    country = StringField("Country (two-letter code, e.g. US)")
-    phone = StringField("Phone (optional)")
+    # The new address's text boxes are added by with_address_fields: not required by the
+    # browser, as a saved address may be chosen instead.
 
     coupon_code = StringField("Coupon code")
     apply_coupon = SubmitField("Apply")
     place_order = SubmitField("Place order")
 
-    ADDRESS_FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
+    ADDRESS_FIELDS = ADDRESS_FIELD_NAMES  # the template shows them in this order
 
     def offer_addresses(self, addresses) -> None:
         """Radio choices: the saved addresses (the default preselected), then a new one."""
@@ -52,12 +50,11 @@ class CheckoutForm(FlaskForm):
     def new_key(self) -> None:
         self.checkout_key.data = uuid.uuid4().hex
 
-    @property
-    def wants_new_address(self) -> bool:
-        return self.address_choice.data == NEW_ADDRESS
-
-    def new_address_fields(self) -> dict[str, str]:
-        return {name: getattr(self, name).data or "" for name in self.ADDRESS_FIELDS}
+    def ship_to(self) -> int | dict[str, str]:
+        """Where the shopper chose to ship: a saved address's id, or the new address's fields."""
+        if self.address_choice.data == NEW_ADDRESS:
+            return address_values(self)
+        return self.chosen_address_id()
 
     def chosen_address_id(self) -> int:
         """The posted address id; 0 (nobody's address) when it is not one an address could have."""
@@ -66,19 +63,6 @@ class CheckoutForm(FlaskForm):
         except (TypeError, ValueError):
             return 0
         return address_id if 0 < address_id <= MAX_ID else 0
-
-    def select_address(self, address_id: int) -> None:
-        """After saving a new address: choose it and clear the new-address fields."""
-        self.address_choice.data = str(address_id)
-        for name in self.ADDRESS_FIELDS:
-            getattr(self, name).data = ""
-
-    def add_errors(self, fields: dict[str, list[str]]) -> None:
-        """Attach a service's field errors; `address_id` is the radio group here."""
-        for name, messages in fields.items():
-            field = self.address_choice if name == "address_id" else getattr(self, name, None)
-            if field is not None:
-                field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
 
 
 class GuestCheckoutForm(CheckoutForm):

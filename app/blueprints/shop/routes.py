@@ -1,6 +1,6 @@
-"""The catalog pages: product list with search, and one product (SPEC section 6)."""
+"""The catalog pages: product list with search, and one product (docs/behaviour.md#pages)."""
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 
 from app.blueprints.cart.forms import AddToCartForm
 from app.blueprints.shop.page_cache import (
@@ -41,3 +41,9 @@ def product(slug: str):
         abort(404)
     form = AddToCartForm(product_id=found.id)
     return render_template("shop/product.html", product=found, form=form)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

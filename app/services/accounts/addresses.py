@@ -4,12 +4,14 @@ import pycountry
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import Address, User
+from app.models import Address
+from app.models.address_fields import ADDRESS_FIELD_NAMES, ADDRESS_FIELDS
 from app.services.errors import NotFound, ValidationFailed
 
-FIELDS = ("full_name", "line1", "line2", "city", "postal_code", "country", "phone")
-REQUIRED = ("full_name", "line1", "city", "postal_code", "country")
-MAX_LENGTHS = {"full_name": 120, "line1": 200, "line2": 200, "city": 100, "postal_code": 20, "phone": 40}
+FIELDS = ADDRESS_FIELD_NAMES
+REQUIRED = tuple(field.name for field in ADDRESS_FIELDS if field.required)
+# The country's length is checked by its ISO code rule.
+MAX_LENGTHS = {field.name: field.max_length for field in ADDRESS_FIELDS if field.name != "country"}
 
 
 def list_addresses(user_id: int) -> list[Address]:
@@ -59,27 +61,6 @@ def create_address(user_id: int, fields: dict, *, make_default: bool = False) ->
         _make_default(user_id, address.id)
     db.session.commit()
     return address
-
-
-def find_or_create_address(user_id: int, fields: dict) -> tuple[Address, bool]:
-    """The shopper's address with exactly these fields, and whether this call saved it as new.
-
-    A checkout form submitted twice with a new address thus saves it once, and the
-    repeat names the same address, so it replays the same order.
-    """
-    cleaned = clean_address(fields)
-    # Two posts of one form at once would each miss the other's uncommitted address and
-    # save their own copy; their fingerprints then differ, and the second is refused as
-    # a reused form. Writing the shopper's row first (changing nothing) makes the second
-    # wait for the first's commit, then find its address. A write, not SELECT ... FOR
-    # UPDATE: SQLite has no row locks, but a write makes its transaction the one writer.
-    # On PostgreSQL it locks FOR NO KEY UPDATE, which inserts referencing the user never wait on.
-    db.session.execute(update(User).where(User.id == user_id).values(created_at=User.created_at))
-    for address in list_addresses(user_id):
-        if address.snapshot() == cleaned:
-            db.session.commit()  # ends the transaction to release the lock; nothing was written
-            return address, False
-    return create_address(user_id, cleaned), True
 
 
 def update_address(user_id: int, address_id: int, fields: dict) -> Address:

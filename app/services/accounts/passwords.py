@@ -35,7 +35,7 @@ def request_password_reset(email: str) -> None:
         return
     message = outbox.queue_email(PASSWORD_RESET, recipient=recipient)
     db.session.commit()
-    outbox.dispatch_pending([message])
+    outbox.announce_owed([message])
 
 
 def user_for_reset(token: str) -> User:

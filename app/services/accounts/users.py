@@ -47,7 +47,7 @@ def register_user(
         message = outbox.queue_email(VERIFY_EMAIL, user_id=user.id)
     db.session.commit()
     if message is not None:
-        outbox.dispatch_pending([message])
+        outbox.announce_owed([message])
     return user
 
 

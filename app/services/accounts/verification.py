@@ -22,7 +22,7 @@ def send_verification_again(user_id: int) -> bool:
         return False
     message = outbox.queue_email(VERIFY_EMAIL, user_id=user.id)
     db.session.commit()
-    outbox.dispatch_pending([message])
+    outbox.announce_owed([message])
     return True
 
 

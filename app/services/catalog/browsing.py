@@ -1,7 +1,4 @@
-"""Reading the catalog: search, pages of products, one product; and product slugs."""
-
-import re
-import unicodedata
+"""Reading the catalog: search, pages of products, one product."""
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select
@@ -48,12 +45,3 @@ def get_product(product_id: int, *, active_only: bool = True) -> Product:
     if product is None or (active_only and not product.is_active):
         raise NotFound("No such product.")
     return product
-
-
-def slugify(text: str) -> str:
-    """Lower-case ASCII letters and digits joined by single hyphens ("" when there are none).
-
-    Accents are folded rather than dropped: "Café Crème 250g" -> "cafe-creme-250g".
-    """
-    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -10,9 +10,17 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Product, StockAdjustment, User
 from app.models.types import utcnow
-from app.services.catalog.browsing import get_product, slugify
+from app.services.catalog.browsing import get_product
+from app.services.catalog.product_input import (
+    as_sentence,
+    description_problem,
+    name_problem,
+    price_from,
+    sku_problem,
+    stock_from,
+)
+from app.services.catalog.slugs import MAX_SLUG_LENGTH, slugify, unique_slug
 from app.services.errors import NotFound, ValidationFailed
-from app.services.ordering.pricing import MAX_AMOUNT, amount_problem
 from app.services.transactions import run_with_retries
 
 MAX_STOCK_CHANGE = 1_000_000
@@ -50,8 +58,10 @@ def create_product(
 ) -> Product:
     """Add a product; an opening stock is recorded as an adjustment. Raises ValidationFailed; commits."""
     fields = _checked_fields(None, name, sku, slug, description, price, is_active)
-    if stock is None or stock < 0 or stock > MAX_STOCK_CHANGE:
-        raise ValidationFailed({"stock": [f"Opening stock must be between 0 and {MAX_STOCK_CHANGE}."]})
+    try:
+        stock = stock_from(stock)
+    except ValueError as problem:
+        raise ValidationFailed({"stock": [as_sentence(str(problem))]}, as_sentence(str(problem))) from None
     product = Product(**vars(fields), stock=stock)
     db.session.add(product)
     if stock:
@@ -147,42 +157,41 @@ def _refuse_adjustment(product_id: int, delta: int) -> None:
 
 
 def _checked_fields(product_id, name, sku, slug, description, price, is_active) -> ProductFields:
-    """Normalize and validate a product's fields, uniqueness of SKU and slug included."""
+    """Normalize and validate a product's fields (product_input.py), uniqueness of SKU and slug included."""
     errors: dict[str, list[str]] = {}
     name, sku, description = (name or "").strip(), (sku or "").strip(), (description or "").strip()
-    slug = slugify(slug or name)
-    if not name:
-        errors["name"] = ["A name is required."]
-    elif len(name) > 200:
-        errors["name"] = ["Keep the name under 200 characters."]
-    if not sku:
-        errors["sku"] = ["A SKU is required."]
-    elif len(sku) > 64:
-        errors["sku"] = ["Keep the SKU under 64 characters."]
-    elif _taken(Product.sku, sku, product_id):
+    for field, problem in (
+        ("name", name_problem(name)),
+        ("sku", sku_problem(sku)),
+        ("description", description_problem(description)),
+    ):
+        if problem:
+            errors[field] = [as_sentence(problem)]
+    if "sku" not in errors and _taken(Product.sku, sku, product_id):
         errors["sku"] = [f"Another product already has SKU {sku}."]
-    if not slug:
-        errors["slug"] = ["A slug needs letters or digits."]
-    elif len(slug) > 220:
-        errors["slug"] = ["Keep the slug under 220 characters."]
-    elif _taken(Product.slug, slug, product_id):
-        errors["slug"] = [f"Another product already uses the slug {slug}."]
-    amount = _price(price)
-    if amount is None:
-        errors["price"] = [f"Enter a price from 0.00 to {MAX_AMOUNT:,}, with at most 2 decimal places."]
+    slug, slug_errors = _slug(product_id, slug, name)
+    errors.update(slug_errors)
+    try:
+        amount = price_from(price)
+    except ValueError as problem:
+        errors["price"] = [as_sentence(str(problem))]
     if errors:
         raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
     return ProductFields(name, sku, slug, description, amount, bool(is_active))
 
 
-def _price(value) -> Decimal | None:
-    try:
-        amount = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    if amount_problem(amount) or amount < 0:
-        return None
-    return amount.quantize(Decimal("0.01"))
+def _slug(product_id, slug: str, name: str) -> tuple[str, dict[str, list[str]]]:
+    """The slug the admin typed, or else one made from the name as an import makes it."""
+    if not (slug or "").strip():
+        return unique_slug(name, product_id=product_id), {}
+    slug = slugify(slug)
+    if not slug:
+        return slug, {"slug": ["A slug needs letters or digits."]}
+    if len(slug) > MAX_SLUG_LENGTH:
+        return slug, {"slug": [f"Keep the slug under {MAX_SLUG_LENGTH} characters."]}
+    if _taken(Product.slug, slug, product_id):
+        return slug, {"slug": [f"Another product already uses the slug {slug}."]}
+    return slug, {}
 
 
 def _taken(column, value: str, product_id: int | None) -> bool:

@@ -1,27 +1,27 @@
 """Importing products from a CSV file: every row is checked first, then all are saved or none."""
 
 import csv
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TextIO
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Product, StockAdjustment
-from app.models.types import MAX_INT
-from app.services.catalog.browsing import slugify
+from app.services.catalog.product_input import (
+    description_problem,
+    name_problem,
+    price_from,
+    sku_problem,
+    stock_from,
+)
+from app.services.catalog.slugs import unique_slug
 from app.services.errors import ValidationFailed
-from app.services.ordering.pricing import amount_problem
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "stock")
 OPTIONAL_COLUMNS = ("description", "is_active")
-MAX_SKU_LENGTH = 64
-MAX_NAME_LENGTH = 200
-MAX_SLUG_LENGTH = 220
-MAX_STOCK = MAX_INT  # an INTEGER column
 TRUE_WORDS = {"1", "true", "yes", "y", "on"}
 FALSE_WORDS = {"0", "false", "no", "n", "off"}
 MAX_REPORTED_ERRORS = 20
@@ -104,25 +104,6 @@ def read_product_rows(source: Iterable[str]) -> list[ProductRow]:
     return rows
 
 
-def unique_slug(name: str, taken: set[str] | None = None) -> str:
-    """A URL slug from the name, made unique against the database and `taken` by appending -2, -3, ..."""
-    # Room is left for a "-NN" suffix inside the column; a name with no letters or digits
-    # still gets a slug, since an import names no slug of its own.
-    base = slugify(name)[: MAX_SLUG_LENGTH - 10].rstrip("-") or "product"
-    taken = taken or set()
-    existing = set(
-        db.session.scalars(
-            select(Product.slug).where(or_(Product.slug == base, Product.slug.like(f"{base}-%")))
-        )
-    )
-    candidate, number = base, 1
-    while candidate in existing or candidate in taken:
-        number += 1
-        suffix = f"-{number}"
-        candidate = base[: MAX_SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
-    return candidate
-
-
 def _check_header(header: list[str]) -> dict[str, int]:
     names = [cell.strip().lower().lstrip("\ufeff") for cell in header]
     problems = []
@@ -145,23 +126,14 @@ def _check_row(line: int, columns: dict[str, int], cells: list[str]) -> ProductR
     if len(cells) != len(columns):
         raise ValueError(f"expected {len(columns)} fields, found {len(cells)}")
     cell = {name: cells[index].strip() for name, index in columns.items()}
-    problems = []
-    sku, name = cell["sku"], cell["name"]
-    if not sku:
-        problems.append("sku is blank")
-    elif len(sku) > MAX_SKU_LENGTH:
-        problems.append(f"sku is longer than {MAX_SKU_LENGTH} characters")
-    if not name:
-        problems.append("name is blank")
-    elif len(name) > MAX_NAME_LENGTH:
-        problems.append(f"name is longer than {MAX_NAME_LENGTH} characters")
-    price = _collect(problems, _parse_price, cell["price"])
-    stock = _collect(problems, _parse_stock, cell["stock"])
+    sku, name, description = cell["sku"], cell["name"], cell.get("description", "")
+    problems = [p for p in (sku_problem(sku), name_problem(name), description_problem(description)) if p]
+    price = _collect(problems, price_from, cell["price"])
+    stock = _collect(problems, stock_from, cell["stock"])
     is_active = _collect(problems, _parse_is_active, cell.get("is_active", ""))
     if problems:
         raise ValueError("; ".join(problems))
-    description = cell.get("description") or None
-    return ProductRow(line, sku, name, price, stock, description, is_active)
+    return ProductRow(line, sku, name, price, stock, description or None, is_active)
 
 
 def _collect(problems: list[str], parse, text: str):
@@ -170,32 +142,6 @@ def _collect(problems: list[str], parse, text: str):
     except ValueError as exc:
         problems.append(str(exc))
         return None
-
-
-def _parse_price(text: str) -> Decimal:
-    try:
-        price = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"price {text!r} is not a number" if text else "price is blank") from None
-    if not price.is_finite():
-        raise ValueError(f"price {text!r} is not a number")
-    if price < 0:
-        raise ValueError(f"price {text} is negative")
-    problem = amount_problem(price)
-    if problem:
-        raise ValueError(f"price {text} {problem}")
-    return price.quantize(Decimal("0.01"))
-
-
-def _parse_stock(text: str) -> int:
-    if not re.fullmatch(r"[+-]?\d+", text):
-        raise ValueError(f"stock {text!r} is not a whole number" if text else "stock is blank")
-    stock = int(text)
-    if stock < 0:
-        raise ValueError(f"stock {text} is negative")
-    if stock > MAX_STOCK:
-        raise ValueError(f"stock {text} is too large")
-    return stock
 
 
 def _parse_is_active(text: str) -> bool | None:

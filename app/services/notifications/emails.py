@@ -1,5 +1,5 @@
-"""The emails the outbox sends (HTML and plain text): the order confirmation, a guest's
-order link, email verification and password reset.
+"""The emails the outbox sends (HTML and plain text): the order confirmation, payment received,
+a guest's order link, email verification and password reset.
 
 Links with a token or key are made here, when the email is, so the outbox never
 stores a secret.
@@ -19,6 +19,8 @@ from app.services.accounts.users import find_user
 from app.services.ordering.guests import add_access_key, find_guest_order
 
 log = logging.getLogger(__name__)
+
+PAYMENT_RECEIVED = "payment_received"  # the outbox kind of the payment email
 
 
 @dataclass(frozen=True)
@@ -46,16 +48,16 @@ def compose(outbox_message: OutboxMessage) -> Email | None:
     if kind == ORDER_CONFIRMATION:
         order = outbox_message.order
         return Email(confirmation_message(order, order_link(order)), order.id)
+    if kind == PAYMENT_RECEIVED:
+        order = outbox_message.order
+        return Email(payment_received_message(order), order.id)
     if kind == ORDER_LINK:
         order = find_guest_order(outbox_message.payload["number"], outbox_message.recipient)
         if order is None:
             return None
-        return Email(
-            _message(
-                "order_link", f"Your order {order.number}", order.email, order=order, link=order_link(order)
-            ),
-            order.id,
-        )
+        subject = f"Your order {order.number}"
+        message = _message("order_link", subject, order.email, order=order, link=order_link(order))
+        return Email(message, order.id)
     if kind == VERIFY_EMAIL:
         user = outbox_message.user
         if user is None or user.is_verified:
@@ -72,9 +74,13 @@ def compose(outbox_message: OutboxMessage) -> Email | None:
 
 
 def confirmation_message(order: Order, link: str | None = None) -> Message:
-    return _message(
-        "order_confirmation", f"Your order {order.number}", order.contact_email, order=order, link=link
-    )
+    subject = f"Your order {order.number}"
+    return _message("order_confirmation", subject, order.contact_email, order=order, link=link)
+
+
+def payment_received_message(order: Order) -> Message:
+    subject = f"Payment received for your order {order.number}"
+    return _message("payment_received", subject, order.contact_email, order=order)
 
 
 def _message(template: str, subject: str, recipient: str, **context) -> Message:

@@ -1,12 +1,12 @@
-"""Handing owed emails to the task broker, and delivering them exactly once.
+"""The rules of the email outbox: what is owed, who may send it, and how it ended.
 
-An outbox message is written in the same transaction as what makes it due. It
-is relayed to the broker right after the commit and again by the periodic relay
-while it is still pending, so a broker outage loses nothing; delivery claims
-the row first, so running the task twice sends one email.
+An outbox message is written in the same transaction as what makes it due. The
+tasks side (app/tasks.py) hands it to the broker right after the commit, on the
+`order_placed` or `emails_owed` signal, and again from the periodic relay while it
+is still owed, so a broker outage loses nothing; delivery claims the row first, so
+running the task twice sends one email.
 """
 
-import logging
 from datetime import timedelta
 
 from flask import current_app
@@ -23,15 +23,37 @@ from app.models.orders import (
     OUTBOX_SENT,
 )
 from app.models.types import utcnow
-from app.services.notifications.publisher import OutboxPublisher
-
-log = logging.getLogger(__name__)
+from app.services.notifications.events import emails_owed
 
 # A message still unsent this long after it became due is left `failed` for an admin to
 # look at (and resend): until then the relay tries it again every claim lease, however
 # many attempts a mail-server outage takes. (A cap on attempts gave up within minutes:
 # each failed delivery retries on its own as well, so the attempts add up fast.)
 GIVE_UP_AFTER = timedelta(days=3)
+
+# What the order's timeline says once a message of each kind is sent (emails about no
+# order, a password reset or verification, leave no event).
+SENT_EVENTS = {
+    ORDER_CONFIRMATION: "Confirmation email sent.",
+    "payment_received": "Payment received email sent.",
+    ORDER_LINK: "Order link emailed.",
+}
+
+
+def queue_email(
+    kind: str,
+    *,
+    order_id: int | None = None,
+    user_id: int | None = None,
+    recipient: str | None = None,
+    payload: dict | None = None,
+) -> OutboxMessage:
+    """An email owed, added to the caller's transaction: announce it after the commit (announce_owed)."""
+    message = OutboxMessage(
+        kind=kind, order_id=order_id, user_id=user_id, recipient=recipient, payload=payload
+    )
+    db.session.add(message)
+    return message
 
 
 def claim_lease() -> timedelta:
@@ -45,64 +67,9 @@ def relay_grace() -> timedelta:
     return timedelta(seconds=current_app.config["OUTBOX_RELAY_GRACE_SECONDS"])
 
 
-def queue_email(
-    kind: str,
-    *,
-    order_id: int | None = None,
-    user_id: int | None = None,
-    recipient: str | None = None,
-    payload: dict | None = None,
-) -> OutboxMessage:
-    """An email owed, added to the caller's transaction: dispatch it after the commit."""
-    message = OutboxMessage(
-        kind=kind, order_id=order_id, user_id=user_id, recipient=recipient, payload=payload
-    )
-    db.session.add(message)
-    return message
-
-
-def dispatch_pending(messages: list[OutboxMessage]) -> None:
-    """After commit: have each message delivered; never fails the caller (the relay catches up).
-
-    With a broker the ids go to the process's publisher and the request returns at
-    once (outbox_publisher.py); with none, the delivery runs here and now.
-    """
-    message_ids = [message.id for message in messages]
-    if current_app.extensions["celery"].conf.task_always_eager:
-        queue_delivery(message_ids)
-        for message in messages:
-            db.session.expire(message)  # the delivery changed the row in its own session
-    else:
-        _publisher().submit(message_ids)
-
-
-def _publisher() -> OutboxPublisher:
-    """The app's publisher, made on first use (a web process that takes no order has none)."""
-    publisher = current_app.extensions.get("outbox_publisher")
-    if publisher is None:
-        celery = current_app.extensions["celery"]
-
-        def publish(message_ids: list[int]) -> None:
-            celery.send_task("app.tasks.queue_outbox_deliveries", args=(message_ids,))
-
-        # setdefault: two first requests at once still share one publisher.
-        publisher = current_app.extensions.setdefault("outbox_publisher", OutboxPublisher(publish))
-    return publisher
-
-
-def queue_delivery(message_ids: list[int]) -> None:
-    from app.tasks import deliver_outbox_message
-
-    for message_id in message_ids:
-        try:
-            deliver_outbox_message.delay(message_id)
-        except Exception:  # the broker is down: the periodic relay will retry
-            log.warning("could not queue outbox message %s; the relay will", message_id, exc_info=True)
-
-
-def relay_pending(limit: int = 500) -> int:
-    """Queue every message still owed and not given up: pending, or failed or claimed with
-    no attempt for a lease (a failed one retries on its own meanwhile; a claimed one lost
+def owed_message_ids(limit: int = 500) -> list[int]:
+    """The messages still owed and not given up: pending, or failed or claimed with no
+    attempt for a lease (a failed one retries on its own meanwhile; a claimed one lost
     its worker)."""
     now = utcnow()
     idle_since = now - claim_lease()
@@ -120,8 +87,7 @@ def relay_pending(limit: int = 500) -> int:
         .limit(limit)
     ).all()
     db.session.rollback()
-    queue_delivery(list(owed))
-    return len(owed)
+    return list(owed)
 
 
 def claim(message_id: int) -> OutboxMessage | None:
@@ -143,12 +109,9 @@ def claim(message_id: int) -> OutboxMessage | None:
     return db.session.get(OutboxMessage, message_id) if claimed else None
 
 
-# The order event a sent email leaves on its order's timeline.
-SENT_EVENTS = {ORDER_CONFIRMATION: "Confirmation email sent.", ORDER_LINK: "Order link emailed."}
-
-
 def mark_sent(message: OutboxMessage, order_id: int | None = None) -> None:
-    """The email went out (to the order `order_id`, for a message that found it by its number)."""
+    """Record the email as sent, with an event on its order (`order_id` for a message that
+    found its order by number); commits."""
     message.status = OUTBOX_SENT
     message.sent_at = utcnow()
     message.last_error = ""
@@ -159,20 +122,21 @@ def mark_sent(message: OutboxMessage, order_id: int | None = None) -> None:
 
 
 def mark_nothing_to_send(message: OutboxMessage, reason: str) -> None:
-    """Done without an email: e.g. a reset asked for an email no account has."""
+    """Done without an email: e.g. a reset asked for an email no account has; commits."""
     message.status = OUTBOX_SENT
     message.last_error = reason[:1000]
     db.session.commit()
 
 
 def mark_failed(message: OutboxMessage, error: str) -> None:
+    """Record a failed attempt and its error; the message stays owed (commits)."""
     message.status = OUTBOX_FAILED
     message.last_error = error[:1000]
     db.session.commit()
 
 
 def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
-    """Queue the confirmation email again (a new outbox message); commits, then dispatches."""
+    """Owe the confirmation email again (a new outbox message); commits, then announces it."""
     message = OutboxMessage(order_id=order.id, kind=ORDER_CONFIRMATION)
     db.session.add(message)
     db.session.add(
@@ -181,5 +145,11 @@ def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
         )
     )
     db.session.commit()
-    dispatch_pending([message])
+    announce_owed([message])
     return message
+
+
+def announce_owed(messages: list[OutboxMessage]) -> None:
+    """After the commit that made them owed: the tasks side delivers them (app/tasks.py)."""
+    if messages:
+        emails_owed.send(current_app._get_current_object(), messages=messages)

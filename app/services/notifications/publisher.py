@@ -9,7 +9,7 @@ the worker fans out into one delivery per email. During a flash sale one
 message carries the emails of every order the process took in that time.
 
 Nothing is lost if the process dies with ids in hand or the broker is down: the
-rows are in the outbox, and the periodic relay queues them (outbox.relay_pending).
+rows are in the outbox, and the periodic relay queues them (app/tasks.py relay_outbox).
 """
 
 import atexit

@@ -6,7 +6,7 @@ known by the random token of their cart cookie (SPEC section 10).
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
@@ -102,8 +102,7 @@ VISITOR_CART_LINES = (
     .order_by(CartItem.id)
 )
 CLEAR_CART = delete(CartItem).where(CartItem.cart_id == bindparam("cart_id"))
-# The shopper's cart row, locked: the checkout's first statement, and the first of every
-# change to the cart's lines (see _lock_cart).
+# The shopper's cart row, locked: see lock_cart.
 LOCK_CART = (
     update(Cart)
     .where(Cart.user_id == bindparam("shopper_id"))
@@ -141,13 +140,6 @@ def item_count(owner: CartOwner) -> int:
     else:
         statement = statement.where(Cart.user_id == owner)
     return db.session.scalar(statement)
-
-
-def lock_cart(connection: Connection, owner: CartOwner, now) -> int | None:
-    """Lock the cart row (the checkout's first statement, and every cart change's); its id, or None."""
-    if isinstance(owner, Visitor):
-        return connection.scalar(LOCK_VISITOR_CART, {"token_hash": owner.token_hash, "now": now})
-    return connection.scalar(LOCK_CART, {"shopper_id": owner, "now": now})
 
 
 def check_quantity(quantity, *, allow_zero: bool = False) -> int:
@@ -271,26 +263,25 @@ def clear_cart(cart_id: int, connection: Connection) -> None:
     connection.execute(CLEAR_CART, {"cart_id": cart_id})
 
 
-def _lock_cart(owner: CartOwner) -> int | None:
-    """Lock the cart row as the checkout does; None if there is no cart.
+def lock_cart(
+    owner: CartOwner, connection: Connection | None = None, now: datetime | None = None
+) -> int | None:
+    """Lock the cart row (a shopper's, or a visitor's) and return its id; None if there is no cart.
 
-    Every change to a cart's lines takes this lock first, so it waits for a checkout
-    of the cart and lands either before the checkout reads the lines (and is ordered)
-    or after it commits (and stays in the emptied cart); unlocked, a line added in
-    between was deleted with the cart's lines without being ordered. The cart row is
-    the first lock in both, and no product is locked here, so the checkout's order
-    (cart, then products) holds. An UPDATE rather than SELECT ... FOR UPDATE: it is
-    the checkout's own statement, its row lock (FOR NO KEY UPDATE on PostgreSQL) does
-    not block the key-share locks that inserting cart lines takes on the cart, and on
-    SQLite, which ignores FOR UPDATE, it makes the transaction a writer from its
-    first statement, so the writers queue instead of failing to upgrade a read.
+    The checkout's first statement: a second checkout of the same cart waits here,
+    then finds it empty. Every change to a cart's lines takes this lock first, so it
+    waits for a checkout of the cart and is either ordered or left in the emptied cart
+    (docs/decisions.md#the-cart-lock).
     """
-    return lock_cart(db.session.connection(), owner, utcnow())
+    connection = connection or db.session.connection()
+    if isinstance(owner, Visitor):
+        return connection.scalar(LOCK_VISITOR_CART, {"token_hash": owner.token_hash, "now": now or utcnow()})
+    return connection.scalar(LOCK_CART, {"shopper_id": owner, "now": now or utcnow()})
 
 
 def _lock_or_create_cart(owner: CartOwner) -> int:
     """The id of the cart, locked; created on first use (safe if two requests race)."""
-    cart_id = _lock_cart(owner)
+    cart_id = lock_cart(owner)
     if cart_id is not None:
         return cart_id
     try:
@@ -303,12 +294,12 @@ def _lock_or_create_cart(owner: CartOwner) -> int:
         return cart.id  # the new row stays locked by this transaction until it commits
     except IntegrityError:
         # Another request created it and committed (the unique key waited for that): lock it.
-        return _lock_cart(owner)
+        return lock_cart(owner)
 
 
 def _locked_cart_item(owner: CartOwner, product_id: int) -> CartItem:
     """The cart's line for the product, with the cart locked; NotFound (lock released) if none."""
-    cart_id = _lock_cart(owner)
+    cart_id = lock_cart(owner)
     item = None
     if cart_id is not None:
         item = db.session.scalar(

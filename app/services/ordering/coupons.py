@@ -1,7 +1,7 @@
-"""Whether a coupon may be used (SPEC section 2), and managing coupons as admins do."""
+"""Whether a coupon may be used (docs/behaviour.md#coupons), and managing coupons as admins do."""
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
@@ -13,7 +13,7 @@ from app.models.coupons import FIXED, PERCENT
 from app.models.orders import CANCELLED
 from app.models.types import MAX_INT, utcnow
 from app.services.errors import CouponUnusable, NotFound, ValidationFailed
-from app.services.ordering.pricing import CENT, amount_problem
+from app.services.ordering.pricing import CENT, amount_problem, parse_decimal
 
 MAX_LIMIT = MAX_INT  # usage limits are INTEGER columns
 
@@ -21,19 +21,6 @@ MAX_LIMIT = MAX_INT  # usage limits are INTEGER columns
 def find_coupon(code: str) -> Coupon | None:
     """The coupon with this code, ignoring letter case and surrounding blanks."""
     return db.session.scalar(select(Coupon).where(func.upper(Coupon.code) == Coupon.normalize_code(code)))
-
-
-def user_uses_of(coupon: Coupon, user_id: int | None, guest_email: str | None = None) -> int:
-    """How many of the shopper's orders used the coupon and are not cancelled; a guest's are
-    counted by email (guest orders with it, and the orders of the account that has it)."""
-    if guest_email is None:
-        whose = Order.user_id == user_id
-    else:
-        account = select(User.id).where(func.lower(User.email) == guest_email).scalar_subquery()
-        whose = (Order.email == guest_email) | (Order.user_id == account)
-    return db.session.scalar(
-        select(func.count(Order.id)).where(whose, Order.coupon_id == coupon.id, Order.status != CANCELLED)
-    )
 
 
 def check_coupon(
@@ -66,14 +53,31 @@ def check_coupon(
 def usable_coupon(
     code: str, subtotal: Decimal, user_id: int | None, guest_email: str | None = None
 ) -> Coupon:
-    """Look the code up and check it for this shopper (or guest's email) and subtotal."""
-    coupon = find_coupon(code)
-    user_uses = user_uses_of(coupon, user_id, guest_email) if coupon and coupon.per_user_limit else 0
-    return check_coupon(coupon, subtotal, user_uses)
+    """The coupon with this code if every rule holds for this shopper and subtotal; CouponUnusable otherwise.
+
+    The coupon and the shopper's live uses of it are read in one statement. A guest's
+    uses are counted by email: the guest orders with it, and the orders of the account
+    that has it, if any.
+    """
+    if guest_email is None:
+        whose = Order.user_id == user_id
+    else:
+        account = select(User.id).where(func.lower(User.email) == guest_email).scalar_subquery()
+        whose = (Order.email == guest_email) | (Order.user_id == account)
+    user_uses = (
+        select(func.count(Order.id))
+        .where(whose, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(Coupon, user_uses).where(func.upper(Coupon.code) == Coupon.normalize_code(code))
+    ).first()
+    coupon, uses = row if row else (None, 0)
+    return check_coupon(coupon, subtotal, uses)
 
 
 def create_coupon(code: str, **fields) -> Coupon:
-    """Add a coupon after checking the rules of SPEC section 7; raises ValidationFailed; commits."""
+    """Add a coupon after checking its rules (docs/behaviour.md#coupons); raises ValidationFailed; commits."""
     coupon = build_coupon(code, **fields)
     db.session.add(coupon)
     try:
@@ -141,8 +145,8 @@ def build_coupon(
     coupon = existing or Coupon(used_count=0)
     coupon.code = code
     coupon.kind = PERCENT if percent is not None else FIXED
-    coupon.value = _as_decimal(percent if percent is not None else amount).quantize(CENT)
-    coupon.min_order_amount = _as_decimal(min_order or 0).quantize(CENT)
+    coupon.value = parse_decimal(percent if percent is not None else amount).quantize(CENT)
+    coupon.min_order_amount = parse_decimal(min_order or 0).quantize(CENT)
     coupon.usage_limit = usage_limit
     coupon.per_user_limit = per_user_limit
     coupon.valid_from = valid_from
@@ -152,9 +156,9 @@ def build_coupon(
 
 
 def _percent_errors(percent) -> dict[str, list[str]]:
-    """A percent off: 1 to 100 (SPEC section 7), in hundredths at most, as the column keeps it."""
-    value = _as_decimal(percent)
-    if value is None or not value.is_finite() or not (1 <= value <= 100):
+    """A percent off: 1 to 100, in hundredths at most, as the column keeps it (docs/behaviour.md#coupons)."""
+    value = parse_decimal(percent)
+    if value is None or not (1 <= value <= 100):
         return {"percent": ["A percent must be between 1 and 100."]}
     if amount_problem(value):
         return {"percent": ["A percent has at most 2 decimal places."]}
@@ -163,22 +167,13 @@ def _percent_errors(percent) -> dict[str, list[str]]:
 
 def _amount_errors(field: str, name: str, amount, *, must_be_positive: bool) -> dict[str, list[str]]:
     """Money as typed: storable exactly (pricing.amount_problem), and more than zero or not negative."""
-    value = _as_decimal(amount)
-    if value is not None and value.is_finite() and must_be_positive and value <= 0:
+    value = parse_decimal(amount)
+    if value is not None and must_be_positive and value <= 0:
         return {field: [f"{name} must be more than zero."]}
-    if value is not None and value.is_finite() and value < 0:
+    if value is not None and value < 0:
         return {field: [f"{name} cannot be negative."]}
     problem = "is not a number" if value is None else amount_problem(value)
     return {field: [f"{name} {problem}."]} if problem else {}
-
-
-def _as_decimal(value) -> Decimal | None:
-    if isinstance(value, Decimal):
-        return value
-    try:
-        return Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
 
 
 # Managing coupons, as admins do it.

@@ -8,6 +8,6 @@ from blinker import Namespace
 
 ordering = Namespace()
 
-# Sent with `order=` the Order just placed and committed (not for a repeat of an
-# Idempotency-Key, which places nothing).
+# Sent with the app as sender and `order=` the Order just placed and committed (not for a repeat
+# of an Idempotency-Key, which places nothing). Receivers are connected in create_app.
 order_placed = ordering.signal("order-placed")

@@ -124,7 +124,7 @@ def request_order_link(number: str, email: str) -> None:
         return
     message = outbox.queue_email(ORDER_LINK, recipient=email, payload={"number": number})
     db.session.commit()
-    outbox.dispatch_pending([message])
+    outbox.announce_owed([message])
 
 
 def find_guest_order(number: str, email: str) -> Order | None:

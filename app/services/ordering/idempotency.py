@@ -3,8 +3,8 @@
 The key is written in the checkout's own transaction (orders.py), unique per
 shopper, so of two requests with one key only one can make an order; the other
 finds the key here. A key answers only for the same request, and it is never
-forgotten: the SPEC asks for replays for 24 hours, and for at most one order per
-shopper and key, ever, so a repeat days later still gets the original order.
+forgotten: at most one order ever exists per shopper and key, so a repeat days later
+still gets the original order (docs/behaviour.md#idempotency).
 """
 
 import hashlib

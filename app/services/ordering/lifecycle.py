@@ -1,5 +1,7 @@
 """Moving an order between statuses (SPEC section 4), cancelling included."""
 
+from collections.abc import Callable
+
 from sqlalchemy import select, update
 
 from app.extensions import db
@@ -14,15 +16,26 @@ SHOPPER_CANCELLABLE = (PENDING,)
 ADMIN_CANCELLABLE = (PENDING, PAID)
 
 
-def cancel_order(order: Order, actor_id: int | None, *, allowed_from=SHOPPER_CANCELLABLE) -> Order:
+def cancel_order(
+    order: Order,
+    actor_id: int | None,
+    *,
+    allowed_from=SHOPPER_CANCELLABLE,
+    kind: str = "status",
+    message: str = "Order cancelled; stock and coupon use returned.",
+    also: Callable[[], None] | None = None,
+) -> Order:
     """Cancel, returning every line's stock and the coupon use exactly once; commits.
 
     The status UPDATE is guarded by the current status, so of two concurrent
     cancels only one changes a row, and only that one gives anything back.
+    `also` adds more to the same transaction (e.g. the payment's refund record).
     """
     order_id, coupon_id = order.id, order.coupon_id
 
     def unit_of_work() -> None:
+        if also is not None:
+            also()
         if not _move(order_id, CANCELLED, allowed_from):
             _refuse(order_id, CANCELLED)
         return_stock(order_id)
@@ -36,8 +49,8 @@ def cancel_order(order: Order, actor_id: int | None, *, allowed_from=SHOPPER_CAN
             OrderEvent(
                 order_id=order_id,
                 actor_id=actor_id,
-                kind="status",
-                message="Order cancelled; stock and coupon use returned.",
+                kind=kind,
+                message=message,
             )
         )
         db.session.commit()
@@ -47,8 +60,17 @@ def cancel_order(order: Order, actor_id: int | None, *, allowed_from=SHOPPER_CAN
     return order
 
 
-def change_status(order: Order, target: str, actor_id: int | None) -> Order:
-    """An admin's move along SPEC section 4's arrows; any other move is InvalidTransition."""
+def change_status(
+    order: Order,
+    target: str,
+    actor_id: int | None,
+    *,
+    kind: str = "status",
+    message: str | None = None,
+    also: Callable[[], None] | None = None,
+) -> Order:
+    """An admin's (or the payment provider's) move along SPEC section 4's arrows; any
+    other move is InvalidTransition. `also` runs first in the same transaction."""
     if target not in STATUSES:
         raise InvalidTransition(order.status, target)
     if target == CANCELLED:
@@ -57,11 +79,16 @@ def change_status(order: Order, target: str, actor_id: int | None) -> Order:
     order_id = order.id
 
     def unit_of_work() -> None:
+        if also is not None:
+            also()
         if not _move(order_id, target, sources):
             _refuse(order_id, target)
         db.session.add(
             OrderEvent(
-                order_id=order_id, actor_id=actor_id, kind="status", message=f"Status changed to {target}."
+                order_id=order_id,
+                actor_id=actor_id,
+                kind=kind,
+                message=message or f"Status changed to {target}.",
             )
         )
         db.session.commit()

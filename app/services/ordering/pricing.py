@@ -1,7 +1,7 @@
-"""The money rules of SPEC section 1."""
+"""The money rules (docs/behaviour.md#money-and-totals)."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from flask import current_app
 
@@ -27,6 +27,20 @@ def amount_problem(amount: Decimal) -> str | None:
     if amount != amount.quantize(CENT):
         return "has more than 2 decimal places"
     return None
+
+
+def parse_decimal(value) -> Decimal | None:
+    """A number exactly as a person wrote it (text, int or Decimal); None unless finite.
+
+    The one parser of typed-in money and percents: the admin forms, the CSV import,
+    the coupon rules and the CLI all read amounts through it.
+    """
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            return None
+    return value if value.is_finite() else None
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -99,7 +113,7 @@ def discount_for(coupon: Coupon | None, subtotal: Decimal) -> Decimal:
 
 
 def compute_totals(subtotal: Decimal, coupon: Coupon | None, rules: PricingRules | None = None) -> Totals:
-    """Every amount of SPEC section 1 from the subtotal and the coupon.
+    """Every amount of the totals from the subtotal and the coupon (docs/behaviour.md#money-and-totals).
 
     Raises OrderTooLarge when an amount would not fit its column (each line total is
     at most the subtotal), before the caller writes anything.

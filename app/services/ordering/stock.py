@@ -1,16 +1,9 @@
 """Stock: refused or taken when an order is placed, given back when one is cancelled.
 
-Taking and giving back both lock the products' rows in product-id order first, so
-checkouts and cancellations holding the same products queue instead of
-deadlocking. The lock is a statement of its own: the UPDATE that follows starts
-after the locks are held, so it reads the rows as the last committed checkout left
-them. (Locking in a CTE of the UPDATE itself would not do: the UPDATE would still
-scan the row versions of its older snapshot and wait on those out of order, which
-PostgreSQL reports as deadlocks.)
-
-The lock is FOR NO KEY UPDATE (key_share): new order lines take FOR KEY SHARE on
-their products (their foreign key); plain FOR UPDATE conflicts with that, and two
-checkouts of one product would deadlock on each other's lines.
+Taking and giving back both lock the products' rows in product-id order first, in a
+statement of their own, so checkouts and cancels of the same products queue instead of
+deadlocking; the lock is FOR NO KEY UPDATE so that new order lines' key-share locks on
+their products do not conflict with it (docs/decisions.md#locking-products-before-taking-stock).
 """
 
 from functools import lru_cache

@@ -1,8 +1,8 @@
 """Visitors, guests and accounts (SPEC section 10): visitor carts, guest orders and their
 access keys, guests' idempotency keys, verified emails and names, emails not about an order
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-03 15:40:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 
 import app.models.types
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
