@@ -64,7 +64,7 @@ def logout():
     return redirect(url_for("shop.index"))
 
 
-@bp.route("/forgot", methods=["GET", "POST"])
+@bp.route("/forgot", methods=["GET", "POST"], strict_slashes=False)
 def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():

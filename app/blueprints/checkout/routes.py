@@ -104,7 +104,7 @@ def cancel_order(number: str):
     return redirect(url_for("checkout.order_detail", number=number, key=key), code=303)
 
 
-@bp.route("/orders/find", methods=["GET", "POST"])
+@bp.route("/orders/find", methods=["GET", "POST"], strict_slashes=False)
 def find_order():
     form = FindOrderForm()
     if not form.validate_on_submit():
@@ -122,9 +122,8 @@ def order_not_found(error: NotFound):
 
 def viewable_order(number: str, key: str | None):
     """The order by its private link's key, or the shopper's own; NotFound otherwise."""
-    if key is not None:
-        return guests.guest_order(number, key)
-    return lookups.shoppers_order(current_user.id, number)
+    user_id = current_user.id if current_user.is_authenticated else None
+    return lookups.order_by_link_or_owner(number, user_id, key)
 
 
 def _place_order(form: CheckoutForm) -> PlacedOrder:

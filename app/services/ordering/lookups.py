@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Order, User
 from app.services.errors import NotFound
+from app.services.ordering.guests import guest_order
 
 
 def owned_by(user_id: int):
@@ -46,3 +47,13 @@ def order_by_number(number: str) -> Order:
     if order is None:
         raise NotFound("No such order.")
     return order
+
+
+def order_by_link_or_owner(number: str, user_id: int | None, key: str | None) -> Order:
+    """The order a page may show: a guest's by its private link's key, else the shopper's own
+    (user_id); NotFound otherwise."""
+    if key is not None:
+        return guest_order(number, key)
+    if user_id is None:
+        raise NotFound("No such order.")
+    return shoppers_order(user_id, number)
