@@ -100,6 +100,7 @@ def _rate_limit_storage(config) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.blueprints import input_rules
     from app.blueprints.account.routes import bp as account_bp
     from app.blueprints.admin.routes import bp as admin_bp
     from app.blueprints.api import init_api
@@ -109,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.blueprints.payments.routes import bp as payments_bp
     from app.blueprints.shop.routes import bp as shop_bp
 
+    input_rules.init_app(app)  # its URL converter must be in place before the routes are added
     for blueprint in (shop_bp, cart_bp, auth_bp, account_bp, checkout_bp, payments_bp, admin_bp):
         app.register_blueprint(blueprint)
     init_api(app)

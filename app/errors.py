@@ -1,4 +1,4 @@
-"""Error pages in the site's layout; the JSON API installs its own handlers."""
+"""Error pages in the site's layout; the JSON API's blueprint answers its own errors."""
 
 import logging
 
@@ -9,16 +9,10 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/"
-
 
 def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if request.path.startswith(API_PREFIX):
-            from app.blueprints.api.errors import http_error_response
-
-            return http_error_response(error)
         template = f"errors/{error.code}.html" if error.code in (403, 404) else "errors/error.html"
         return render_template(template, error=error), error.code
 
@@ -30,8 +24,4 @@ def register(app: Flask) -> None:
         # A failed flush or commit leaves the session unusable until rolled back, and the
         # error page itself reads the database (base.html asks whether the user is an admin).
         db.session.rollback()
-        if request.path.startswith(API_PREFIX):
-            from app.blueprints.api.errors import internal_error_response
-
-            return internal_error_response()
         return render_template("errors/500.html"), 500

@@ -1,4 +1,9 @@
-"""The domain errors a service raises; pages and the API each map them once."""
+"""The domain errors a service raises, each with the answer the API gives it.
+
+`http_status` and `code` are the API's status and error code (docs/api.md);
+`details()` is what the API puts in the error body's `details`. Pages choose
+their own words where a shopper needs different ones.
+"""
 
 from dataclasses import dataclass
 
@@ -7,14 +12,22 @@ class ShopError(Exception):
     """A request the shop refuses, with a message for a person."""
 
     message = "The request was refused."
+    http_status = 400
+    code = "validation_error"
 
     def __init__(self, message: str | None = None):
         super().__init__(message or self.message)
         self.message = message or self.message
 
+    def details(self) -> dict:
+        """The machine-readable part of the refusal (the API's `details`)."""
+        return {"fields": {}} if self.code == "validation_error" else {}
+
 
 class NotFound(ShopError):
     message = "Not found."
+    http_status = 404
+    code = "not_found"
 
 
 class ValidationFailed(ShopError):
@@ -23,6 +36,9 @@ class ValidationFailed(ShopError):
     def __init__(self, fields: dict[str, list[str]], message: str = "Some fields are invalid."):
         super().__init__(message)
         self.fields = fields
+
+    def details(self) -> dict:
+        return {"fields": self.fields}
 
 
 class AddressNotYours(ValidationFailed):
@@ -57,6 +73,7 @@ class OrderTooLarge(ValidationFailed):
 
 class EmptyCart(ShopError):
     message = "Your cart is empty."
+    code = "empty_cart"
 
 
 @dataclass(frozen=True)
@@ -71,6 +88,9 @@ class ShortLine:
 class InsufficientStock(ShopError):
     """Some lines cannot be filled; only those lines are listed."""
 
+    http_status = 409
+    code = "insufficient_stock"
+
     def __init__(self, items: list[ShortLine]):
         names = ", ".join(
             f"{line.name} (you asked for {line.requested}, {line.available} available)" for line in items
@@ -78,23 +98,43 @@ class InsufficientStock(ShopError):
         super().__init__(f"Not enough stock for: {names}.")
         self.items = items
 
+    def details(self) -> dict:
+        return {
+            "items": [
+                {"product_id": i.product_id, "sku": i.sku, "requested": i.requested, "available": i.available}
+                for i in self.items
+            ]
+        }
+
 
 class InvalidTransition(ShopError):
+    http_status = 409
+    code = "invalid_transition"
+
     def __init__(self, current: str, target: str):
         super().__init__(f"An order that is {current} cannot become {target}.")
         self.current = current
         self.target = target
 
+    def details(self) -> dict:
+        return {"status": self.current, "target": self.target}
+
 
 class IdempotencyKeyReused(ShopError):
     message = "This Idempotency-Key was already used with a different request."
+    http_status = 422
+    code = "idempotency_key_reused"
 
 
 class IdempotencyKeyInUse(ShopError):
     message = "A request with this Idempotency-Key is still being processed."
+    http_status = 409
+    code = "idempotency_key_in_use"
 
 
 class InvalidLink(ShopError):
     """An emailed link that is forged, expired, already used or outdated: all look the same."""
 
     message = "This link is invalid or has expired. Please ask for a new one."
+    http_status = 404
+    code = "not_found"

@@ -14,7 +14,7 @@ NEW_ADDRESS = {
     "line1": "1 Navy Yard",
     "city": "Arlington",
     "postal_code": "22202",
-    "country": "us",
+    "country": "US",
 }
 
 
@@ -74,6 +74,16 @@ def test_a_country_that_is_not_an_iso_code_is_refused(api):
 
     assert response.status_code == 400
     assert list(error_of(response)["details"]["fields"]) == ["country"]
+    assert address_count() == 0
+
+
+def test_a_country_code_in_small_letters_is_refused_as_the_document_says(api):
+    response = api.post("/api/v1/addresses/", json={**NEW_ADDRESS, "country": "us"})
+
+    assert response.status_code == 400
+    assert error_of(response)["details"]["fields"] == {
+        "country": ["Use a two-letter ISO 3166-1 country code, e.g. US or GB."]
+    }
     assert address_count() == 0
 
 

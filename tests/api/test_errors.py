@@ -158,3 +158,59 @@ def test_an_api_request_leaves_the_browser_session_alone(client, auth, shopper, 
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.vary  # the answer does not depend on the session cookie
     assert client.get("/account/orders").status_code == 200  # still logged in on the site
+
+
+def test_a_url_over_4096_bytes_is_414_json(api):
+    response = api.get("/api/v1/products/?q=" + "a" * 4100, headers={"Accept": "text/html"})
+
+    assert response.status_code == 414
+    assert error_of(response)["code"] == "uri_too_long"
+
+
+def test_a_url_just_under_the_limit_is_answered(api):
+    response = api.get("/api/v1/products/?q=" + "a" * 150 + "&x=" + "b" * 3900)
+
+    assert response.status_code == 200
+
+
+def test_a_header_over_4096_bytes_is_431_json(api):
+    response = api.get("/api/v1/cart/", headers={"X-Padding": "p" * 4100})
+
+    assert response.status_code == 431
+    assert error_of(response)["code"] == "request_header_fields_too_large"
+
+
+def test_more_than_50_headers_is_431_json(api):
+    response = api.get("/api/v1/cart/", headers={f"X-Extra-{n}": "1" for n in range(55)})
+
+    assert response.status_code == 431
+    assert error_of(response)["code"] == "request_header_fields_too_large"
+
+
+def test_an_unknown_method_on_an_api_path_is_405_json_with_allow(api):
+    response = api.client.open("/api/v1/auth/token", method="QUERY")
+
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "DELETE", "OPTIONS"}
+
+
+def test_an_unknown_api_path_with_a_line_break_is_404_json(api):
+    response = api.get("/api/v1/orders/%0Ax", headers={"Accept": "text/html"})
+
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "not_found"
+
+
+def test_a_page_error_is_still_an_html_page(client):
+    response = client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_options_lists_only_the_methods_of_the_resource(anonymous):
+    response = anonymous.client.options("/api/v1/products/")
+
+    assert response.status_code == 200
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}

@@ -86,3 +86,11 @@ def test_an_inactive_product_is_404(anonymous):
 
 def test_a_product_id_too_large_for_the_database_is_404(anonymous):
     assert anonymous.get("/api/v1/products/99999999999999999999").status_code == 404
+
+
+def test_a_page_number_is_plain_digits_as_the_document_says(anonymous):
+    for odd in ("+1", " 1", "1_0", "\u0661", "1.0"):
+        response = anonymous.get("/api/v1/products/", query_string={"page": odd})
+
+        assert response.status_code == 400, odd
+        assert list(error_of(response)["details"]["fields"]) == ["page"], odd

@@ -134,7 +134,8 @@ class Launcher:
 
     def web(self, env: dict[str, str], name: str = "web", workers: int = 3, wait: bool = True) -> "WebServer":
         port = free_port()
-        argv = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}"]
+        argv = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w", str(workers)]
+        argv += ["-b", f"127.0.0.1:{port}"]
         argv += ["--timeout", "60", "--graceful-timeout", "5", "wsgi:app"]
         server = WebServer(self.start(name, argv, env), f"http://127.0.0.1:{port}")
         if wait:

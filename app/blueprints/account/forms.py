@@ -2,12 +2,12 @@
 lengths, ISO country code), so the page and the API accept the same addresses."""
 
 import pycountry
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired
 
 from app.blueprints.forms import with_address_fields
+from app.blueprints.input_rules import PageForm
 
 COUNTRY_NAMES = {country.alpha_2: country.name for country in pycountry.countries}
 COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
@@ -16,7 +16,7 @@ COUNTRY_CHOICES = [SelectChoice("", "Choose a country")] + [
 
 
 @with_address_fields(required=True)
-class AddressForm(FlaskForm):
+class AddressForm(PageForm):
     # A list of countries here; the service reports a bad code in its own words, so the
     # select does not check its choices.
     country = SelectField(
@@ -31,11 +31,11 @@ class NewAddressForm(AddressForm):
     make_default = BooleanField("Use as my default address")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     name = StringField("Name", render_kw={"maxlength": 120, "autocomplete": "name"})
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     current_password = PasswordField(
         "Current password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
     )

@@ -103,6 +103,9 @@ def addresses():
         else:
             flash("Address added.", "success")
             return redirect(url_for("account.addresses"))
+    elif form.is_submitted():
+        flash("The address was not saved: please correct the marked fields.", "error")
+        status = 400
     saved = address_book.list_addresses(current_user.id)
     return render_template(
         "account/addresses.html", addresses=saved, form=form, country_names=COUNTRY_NAMES

@@ -2,7 +2,6 @@
 
 from datetime import UTC
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from app.blueprints.input_rules import PageForm
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import STATUSES
 from app.services.catalog.product_input import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
@@ -24,7 +24,7 @@ from app.services.catalog.slugs import MAX_SLUG_LENGTH
 from app.services.ordering.reports import OrderFilter
 
 
-class OrderFilterForm(FlaskForm):
+class OrderFilterForm(PageForm):
     """The orders list's filter, read from the query string (a GET: no CSRF token)."""
 
     class Meta:
@@ -62,15 +62,15 @@ class OrderFilterForm(FlaskForm):
         return {name: value for name, value in args.items() if value}
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PageForm):
     status = HiddenField("Status", validators=[DataRequired()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(PageForm):
     note = TextAreaField("Internal note", validators=[DataRequired(), Length(max=2000)])
 
 
-class ProductForm(FlaskForm):
+class ProductForm(PageForm):
     # The lengths are the service's own (product_input.py), which the CSV import checks too.
     name = StringField("Name", validators=[DataRequired(), Length(max=MAX_NAME_LENGTH)])
     sku = StringField("SKU", validators=[DataRequired(), Length(max=MAX_SKU_LENGTH)])
@@ -96,14 +96,14 @@ class NewProductForm(ProductForm):
     stock = IntegerField("Opening stock", default=0, validators=[Optional(), NumberRange(min=0)])
 
 
-class StockAdjustmentForm(FlaskForm):
+class StockAdjustmentForm(PageForm):
     delta = IntegerField(
         "Change (e.g. 10 or -3)", validators=[InputRequired(message="Enter a whole number, e.g. 10 or -3.")]
     )
     reason = StringField("Reason", validators=[DataRequired(), Length(max=200)])
 
 
-class CouponForm(FlaskForm):
+class CouponForm(PageForm):
     code = StringField("Code", validators=[DataRequired(), Length(max=40)])
     kind = SelectField(
         "Kind",

@@ -6,6 +6,7 @@ from flask_login import current_user
 from app.blueprints.admin import bp
 from app.blueprints.admin.forms import NewProductForm, ProductForm, StockAdjustmentForm
 from app.blueprints.forms import show_errors
+from app.blueprints.input_rules import query_text
 from app.blueprints.url_values import ID, requested_page
 from app.services.catalog import editing
 from app.services.catalog.browsing import get_product, search_products
@@ -16,7 +17,7 @@ PRODUCTS_PER_PAGE = 25
 
 @bp.get("/admin/products", strict_slashes=False)
 def products():
-    query = request.args.get("q", "").strip()
+    query = query_text("q", "search")
     page = search_products(query, page=requested_page(), per_page=PRODUCTS_PER_PAGE, active_only=False)
     return render_template("admin/products.html", page=page, query=query)
 

@@ -8,11 +8,17 @@ import io
 
 from flask import current_app, g, request
 from sqlalchemy import Row
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, RequestHeaderFieldsTooLarge, RequestURITooLarge
 
 from app.blueprints.api.errors import ApiError
 from app.blueprints.api.parsing import refuse_fields_in_body
 from app.services.accounts.api_tokens import verify_token
+
+# Below gunicorn's limits (gunicorn.conf.py: a request line of 8,190 bytes, 100 headers of
+# 8,190 bytes each), so an API client over them gets the API's error body, not gunicorn's page.
+MAX_URL_BYTES = 4096
+MAX_HEADER_BYTES = 4096
+MAX_HEADERS = 50
 
 
 def public(view):
@@ -22,7 +28,11 @@ def public(view):
 
 
 def guard_request() -> None:
-    """Refuse an oversized, non-JSON or unwanted body, then a missing, bad, expired or revoked token."""
+    """Refuse an over-long URL or headers, an oversized, non-JSON or unwanted body, then a bad token."""
+    refuse_oversized_head()
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "api_unrouted", False):
+        return  # no such resource: its 404 or 405 comes first
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if limit is not None and (request.content_length or 0) > limit:
         raise RequestEntityTooLarge()
@@ -33,7 +43,6 @@ def guard_request() -> None:
         raise ApiError(
             415, "unsupported_media_type", "Send the body as JSON, with Content-Type: application/json."
         )
-    view = current_app.view_functions.get(request.endpoint or "")
     if has_body and not getattr(view, "api_takes_body", False):
         refuse_fields_in_body()
     if getattr(view, "api_public", False):
@@ -42,6 +51,19 @@ def guard_request() -> None:
     if token is None:
         raise ApiError(401, "unauthorized", "A valid bearer token is required.")
     g.api_token = token
+
+
+def refuse_oversized_head() -> None:
+    """414 for a URL over MAX_URL_BYTES as sent; 431 for a header over MAX_HEADER_BYTES, or too many."""
+    environ = request.environ
+    url = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    if len(url.encode("latin-1", "replace")) > MAX_URL_BYTES:
+        raise RequestURITooLarge()
+    headers = list(request.headers.items())
+    if len(headers) > MAX_HEADERS or any(
+        len(name) + len(value) + 2 > MAX_HEADER_BYTES for name, value in headers
+    ):
+        raise RequestHeaderFieldsTooLarge()
 
 
 def current_token() -> Row:

@@ -7,16 +7,11 @@ error body in errors.domain_error_response.
 
 from flask import url_for
 from flask_smorest import Blueprint
-from werkzeug.exceptions import HTTPException
 
+from app.blueprints.api import errors as api_errors
 from app.blueprints.api import schemas
 from app.blueprints.api.auth import current_token, current_user_id, guard_request, public
-from app.blueprints.api.errors import (
-    ErrorSchema,
-    domain_error_response,
-    http_error_response,
-    unexpected_error_response,
-)
+from app.blueprints.api.document import ErrorSchema, error_responses
 from app.blueprints.api.limits import (
     not_counted_as_an_order,
     orders_per_account,
@@ -28,7 +23,6 @@ from app.blueprints.api.limits import (
 from app.blueprints.api.parsing import PARSER
 from app.services.accounts import addresses, api_tokens, passwords
 from app.services.catalog import browsing
-from app.services.errors import ShopError
 from app.services.ordering import cart, idempotency, lookups, placing, preview
 from app.services.payments import cancelling
 
@@ -57,42 +51,33 @@ class ApiBlueprint(Blueprint):
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api/v1", description="JSON API v1 for the companion app.")
 bp.before_request(guard_request)
-bp.register_error_handler(ShopError, domain_error_response)
-bp.register_error_handler(HTTPException, http_error_response)
-bp.register_error_handler(Exception, unexpected_error_response)
-
-ERROR_DESCRIPTIONS = {
-    400: "Invalid input (`validation_error`, with `details.fields` naming each bad field).",
-    401: "No, bad, expired or revoked bearer token (`unauthorized`).",
-    404: "No such resource for this caller (`not_found`).",
-    409: "A conflict: `insufficient_stock` (with `details.items`), `invalid_transition` "
-    "or `idempotency_key_in_use`.",
-    413: "The body is over 64 KiB (`payload_too_large`).",
-    415: "The body is not JSON (`unsupported_media_type`).",
-    422: "The Idempotency-Key was used with a different body (`idempotency_key_reused`).",
-    429: "Too many requests (`rate_limited`); see Retry-After.",
-    500: "Something went wrong on our side (`internal_error`, with `details.request_id`).",
-}
-RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}}}
+api_errors.register(bp)
 
 
-def errors(*statuses: int, notes: dict[int, str] | None = None):
-    """Document the error responses an operation can give, each with the one error body.
+def errors(*refusals: str):
+    """Document the refusals an operation can give (document.REFUSALS), grouped by status.
 
-    Any request may be refused for its body (400: malformed, or fields sent to an
-    operation that takes none; 413; 415) or fail on our side (500).
+    Those of any request (its size, its body's type, a failure on our side) are added.
     """
-    descriptions = {**ERROR_DESCRIPTIONS, **(notes or {})}
 
     def decorator(view):
-        for status in sorted({*statuses, 400, 413, 415, 500}):
-            headers = RETRY_AFTER if status == 429 else None
-            view = bp.alt_response(
-                status, schema=ErrorSchema, description=descriptions[status], headers=headers
-            )(view)
+        for status, response in error_responses(refusals).items():
+            view = bp.alt_response(status, schema=ErrorSchema, **response)(view)
         return view
 
     return decorator
+
+
+def links(status: int, **operations: dict[str, str]) -> dict:
+    """OpenAPI links from a response to the operations its values name, for clients and schemathesis."""
+    return {
+        status: {
+            "links": {
+                operation_id: {"operationId": operation_id, "parameters": parameters}
+                for operation_id, parameters in operations.items()
+            }
+        }
+    }
 
 
 def page_body(pagination) -> dict:
@@ -108,11 +93,12 @@ def page_body(pagination) -> dict:
 
 
 @bp.route("/auth/token", methods=["POST"], tags=["Tokens"])
+@bp.doc(operationId="createToken")
 @public
 @bp.doc(security=[])
 @bp.arguments(schemas.TokenRequestSchema)
 @bp.response(201, schemas.TokenSchema)
-@errors(400, 401, 429)
+@errors("invalid_fields", "bad_credentials", "token_rate_limited")
 @token_requests_per_address
 @token_requests_per_account
 def create_token(credentials):
@@ -121,8 +107,9 @@ def create_token(credentials):
 
 
 @bp.route("/auth/token", methods=["DELETE"], tags=["Tokens"])
+@bp.doc(operationId="revokeToken")
 @bp.response(204)
-@errors(401)
+@errors("fields_in_body", "no_token")
 def revoke_token():
     """Revoke the token used for this request."""
     api_tokens.revoke_token(current_token().id)
@@ -149,21 +136,26 @@ def request_password_reset(request_body):
 
 
 @bp.route("/products/", methods=["GET"], tags=["Products"])
+@bp.doc(
+    operationId="listProducts",
+    responses=links(200, getProduct={"product_id": "$response.body#/items/0/id"}),
+)
 @public
 @bp.doc(security=[])
 @bp.arguments(schemas.ProductQuerySchema, location="query")
 @bp.response(200, schemas.ProductPageSchema)
-@errors(400)
+@errors("invalid_query", "fields_in_body")
 def list_products(query):
     """A page of active products, by name; `q` searches name, SKU and description."""
     return page_body(browsing.search_products(query["q"], page=query["page"], per_page=query["per_page"]))
 
 
 @bp.route("/products/<id:product_id>", methods=["GET"], tags=["Products"])
+@bp.doc(operationId="getProduct")
 @public
 @bp.doc(security=[])
 @bp.response(200, schemas.ProductSchema)
-@errors(404)
+@errors("fields_in_body", "product_not_found")
 def get_product(product_id):
     """One active product."""
     return browsing.get_product(product_id)
@@ -173,34 +165,45 @@ def get_product(product_id):
 
 
 @bp.route("/cart/", methods=["GET"], tags=["Cart"])
+@bp.doc(operationId="getCart")
 @bp.response(200, schemas.CartSchema)
-@errors(401)
+@errors("fields_in_body", "no_token")
 def get_cart():
     """The caller's cart with current prices."""
     return cart.get_cart(current_user_id())
 
 
 @bp.route("/cart/items/", methods=["POST"], tags=["Cart"])
+@bp.doc(
+    operationId="addCartItem",
+    responses=links(
+        201,
+        setCartItemQuantity={"product_id": "$request.body#/product_id"},
+        removeCartItem={"product_id": "$request.body#/product_id"},
+    ),
+)
 @bp.arguments(schemas.AddToCartSchema)
 @bp.response(201, schemas.CartSchema)
-@errors(400, 401, 404)
+@errors("invalid_fields", "no_token", "product_not_found")
 def add_cart_item(line):
     """Add a quantity of a product to what the cart already holds."""
     return cart.add_to_cart(current_user_id(), line["product_id"], line["quantity"])
 
 
 @bp.route("/cart/items/<id:product_id>", methods=["PATCH"], tags=["Cart"])
+@bp.doc(operationId="setCartItemQuantity")
 @bp.arguments(schemas.SetQuantitySchema)
 @bp.response(200, schemas.CartSchema)
-@errors(400, 401, 404)
+@errors("invalid_fields", "no_token", "line_not_found")
 def set_cart_item_quantity(line, product_id):
     """Set a line's quantity; 0 removes the line."""
     return cart.set_quantity(current_user_id(), product_id, line["quantity"])
 
 
 @bp.route("/cart/items/<id:product_id>", methods=["DELETE"], tags=["Cart"])
+@bp.doc(operationId="removeCartItem")
 @bp.response(204)
-@errors(401, 404)
+@errors("fields_in_body", "no_token", "line_not_found")
 def remove_cart_item(product_id):
     """Remove a line from the cart."""
     cart.remove_from_cart(current_user_id(), product_id)
@@ -210,17 +213,19 @@ def remove_cart_item(product_id):
 
 
 @bp.route("/addresses/", methods=["GET"], tags=["Addresses"])
+@bp.doc(operationId="listAddresses")
 @bp.response(200, schemas.AddressListSchema)
-@errors(401)
+@errors("fields_in_body", "no_token")
 def list_addresses():
     """The caller's address book, the default address first."""
     return {"items": addresses.list_addresses(current_user_id())}
 
 
 @bp.route("/addresses/", methods=["POST"], tags=["Addresses"])
+@bp.doc(operationId="createAddress")
 @bp.arguments(schemas.NewAddressSchema)
 @bp.response(201, schemas.AddressSchema)
-@errors(400, 401)
+@errors("invalid_fields", "country_unknown", "no_token")
 def create_address(fields):
     """Add an address to the caller's book; the first one becomes the default."""
     return addresses.create_address(current_user_id(), fields)
@@ -230,15 +235,22 @@ def create_address(fields):
 
 
 @bp.route("/checkout/preview", methods=["GET"], tags=["Orders"])
+@bp.doc(operationId="previewCheckout")
 @bp.arguments(schemas.PreviewQuerySchema, location="query")
 @bp.response(200, schemas.TotalsSchema)
-@errors(400, 401)
+@errors("fields_in_body", "coupon_unusable", "order_too_large", "no_token")
 def preview_checkout(query):
     """What the cart would cost now, with the coupon if one is given (an unusable one is a 400)."""
     return preview.preview_checkout(current_user_id(), query.get("coupon_code")).totals_or_refusal()
 
 
 @bp.route("/orders/", methods=["POST"], tags=["Orders"])
+@bp.doc(
+    operationId="placeOrder",
+    responses=links(
+        201, getOrder={"number": "$response.body#/number"}, cancelOrder={"number": "$response.body#/number"}
+    ),
+)
 @bp.arguments(schemas.PlaceOrderSchema)
 @bp.arguments(schemas.IdempotencyHeaderSchema, location="headers")
 @bp.response(
@@ -247,15 +259,16 @@ def preview_checkout(query):
     headers={"Location": {"description": "The order's URL.", "schema": {"type": "string"}}},
 )
 @errors(
-    400,
-    401,
-    409,
-    422,
-    429,
-    notes={
-        400: "`validation_error` (an address not the caller's is reported on `address_id`, an unusable "
-        "coupon on `coupon_code`), or `empty_cart`."
-    },
+    "invalid_fields",
+    "address_not_yours",
+    "coupon_unusable",
+    "order_too_large",
+    "empty_cart",
+    "no_token",
+    "insufficient_stock",
+    "idempotency_key_in_use",
+    "idempotency_key_reused",
+    "order_rate_limited",
 )
 @orders_per_account
 def place_order(body, headers):
@@ -274,25 +287,28 @@ def place_order(body, headers):
 
 
 @bp.route("/orders/", methods=["GET"], tags=["Orders"])
+@bp.doc(operationId="listOrders", responses=links(200, getOrder={"number": "$response.body#/items/0/number"}))
 @bp.arguments(schemas.PageQuerySchema, location="query")
 @bp.response(200, schemas.OrderPageSchema)
-@errors(400, 401)
+@errors("invalid_query", "fields_in_body", "no_token")
 def list_orders(query):
     """The caller's orders, newest first."""
     return page_body(lookups.orders_page(current_user_id(), query["page"], query["per_page"]))
 
 
 @bp.route("/orders/<order_number:number>", methods=["GET"], tags=["Orders"])
+@bp.doc(operationId="getOrder")
 @bp.response(200, schemas.OrderSchema)
-@errors(401, 404)
+@errors("fields_in_body", "no_token", "order_not_found")
 def get_order(number):
     """One of the caller's orders; anyone else's is a 404."""
     return lookups.shoppers_order(current_user_id(), number)
 
 
 @bp.route("/orders/<order_number:number>/cancel", methods=["POST"], tags=["Orders"])
+@bp.doc(operationId="cancelOrder")
 @bp.response(200, schemas.OrderSchema)
-@errors(401, 404, 409)
+@errors("fields_in_body", "no_token", "order_not_found", "invalid_transition")
 def cancel_order(number):
     """Cancel one of the caller's pending orders; stock and the coupon use are given back."""
     order = lookups.shoppers_order(current_user_id(), number)

@@ -5,11 +5,12 @@ documented as `additionalProperties: false`. Money goes out as a decimal string
 ("19.99"), times as ISO 8601 with a UTC offset.
 """
 
+import pycountry
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.blueprints.api.document import OrderStatus, Shared
 from app.models import MAX_ID, MAX_QUANTITY
-from app.models.address_fields import ADDRESS_FIELD_NAMES, ADDRESS_FIELDS, AddressField
-from app.models.orders import STATUSES
+from app.models.address_fields import ADDRESS_FIELDS, AddressField
 from app.models.payments import PAYMENT_STATUSES
 from config import PAYMENT_PROVIDERS
 
@@ -17,8 +18,17 @@ MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 
 
+# The document's form of the rules below; `\s` is what the services' strip() removes.
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"  # the services strip blanks, then require something
+
+
 class Text(fields.String):
     """A string a database column can hold: no NUL character, no lone surrogate."""
+
+    def __init__(self, *, blank: bool = True, **kwargs):
+        metadata = {"pattern": NO_NUL if blank else NOT_BLANK, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -32,10 +42,11 @@ class Text(fields.String):
 
 
 class CouponCode(Text):
-    """A coupon code as typed: the blanks around it are not part of it (SPEC section 2)."""
+    """A coupon code as typed: the blanks around it are not part of it (docs/behaviour.md#coupons)."""
 
     def __init__(self, **kwargs):
-        super().__init__(validate=validate.Length(max=40), **kwargs)
+        metadata = {"example": "WELCOME10", **kwargs.pop("metadata", {})}
+        super().__init__(validate=validate.Length(max=40), metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
@@ -71,8 +82,12 @@ def Timestamp(**kwargs) -> fields.DateTime:  # noqa: N802
 
 
 class TokenRequestSchema(Schema):
-    email = Text(required=True, validate=validate.Length(max=254))
-    password = Text(required=True, validate=validate.Length(max=1024))
+    email = Text(
+        required=True, validate=validate.Length(max=254), metadata={"example": "shopper@example.com"}
+    )
+    password = Text(
+        required=True, validate=validate.Length(max=1024), metadata={"example": "shopper-demo-pass"}
+    )
 
 
 class PasswordResetRequestSchema(Schema):
@@ -84,38 +99,56 @@ class AcceptedSchema(Schema):
 
 
 class TokenSchema(Schema):
-    token = fields.String(required=True, metadata={"description": "Send as `Authorization: Bearer <token>`."})
+    token = fields.String(
+        required=True,
+        metadata={
+            "description": "Send as `Authorization: Bearer <token>`.",
+            "example": "q3Jz0fX8e2c7TtqVb1n9Wm4sYk6LhPa5RdGu0oEiCxM",
+        },
+    )
     expires_at = Timestamp()
 
 
 # --- catalog
 
 
+class WholeNumber(fields.Integer):
+    """A query string's integer as the document's `type: integer` says: ASCII digits only.
+
+    (int() alone would also take " 1", "+1", "1_0" and other scripts' digits.)
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class PageQuerySchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
+    page = WholeNumber(load_default=1, validate=validate.Range(1, MAX_PAGE))
+    per_page = WholeNumber(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
 
 
 class ProductQuerySchema(PageQuerySchema):
-    per_page = fields.Integer(load_default=12, validate=validate.Range(1, MAX_PER_PAGE))
+    per_page = WholeNumber(load_default=12, validate=validate.Range(1, MAX_PER_PAGE))
     q = Text(load_default="", validate=validate.Length(max=200), metadata={"description": "Search term."})
 
 
 class ProductSchema(Schema):
-    id = fields.Integer(required=True)
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
-    slug = fields.String(required=True)
-    description = fields.String(required=True)
+    id = fields.Integer(required=True, metadata={"example": 7})
+    sku = fields.String(required=True, metadata={"example": "TEA-1"})
+    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
+    slug = fields.String(required=True, metadata={"example": "cast-iron-teapot"})
+    description = fields.String(required=True, metadata={"example": "Keeps a pot of tea hot for an hour."})
     price = Money()
-    stock = fields.Integer(required=True)
-    is_active = fields.Boolean(required=True)
+    stock = fields.Integer(required=True, metadata={"example": 12})
+    is_active = fields.Boolean(required=True, metadata={"example": True})
 
 
 class PageSchema(Schema):
-    page = fields.Integer(required=True)
-    per_page = fields.Integer(required=True)
-    total = fields.Integer(required=True)
+    page = fields.Integer(required=True, metadata={"example": 1})
+    per_page = fields.Integer(required=True, metadata={"example": 20})
+    total = fields.Integer(required=True, metadata={"example": 1})
 
 
 class ProductPageSchema(PageSchema):
@@ -126,23 +159,23 @@ class ProductPageSchema(PageSchema):
 
 
 class CartLineSchema(Schema):
-    product_id = fields.Integer(required=True)
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
+    product_id = fields.Integer(required=True, metadata={"example": 7})
+    sku = fields.String(required=True, metadata={"example": "TEA-1"})
+    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
     unit_price = Money()
-    quantity = fields.Integer(required=True)
-    line_total = Money()
+    quantity = fields.Integer(required=True, metadata={"example": 2})
+    line_total = Money(metadata={"example": "39.98"})
 
 
 class CartSchema(Schema):
     items = fields.List(fields.Nested(CartLineSchema), required=True, attribute="lines")
-    subtotal = Money()
-    currency = fields.String(required=True)
-    item_count = fields.Integer(required=True)
+    subtotal = Money(metadata={"example": "39.98"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
+    item_count = fields.Integer(required=True, metadata={"example": 2})
 
 
 class AddToCartSchema(Schema):
-    product_id = Id(required=True)
+    product_id = Id(required=True, metadata={"example": 7})
     quantity = Quantity(1, required=True, metadata={"description": "Added to what the cart holds."})
 
 
@@ -153,25 +186,56 @@ class SetQuantitySchema(Schema):
 # --- addresses
 
 
-def _new_address_field(field: AddressField) -> Text:
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+# What an address looks like in the document's examples.
+ADDRESS_EXAMPLE = {
+    "full_name": "Ada Lovelace",
+    "line1": "12 Analytical Row",
+    "line2": "Flat 3",
+    "city": "London",
+    "postal_code": "N1 7AA",
+    "country": "GB",
+    "phone": "+44 20 7946 0000",
+}
+
+
+def CountryCode(**kwargs) -> fields.String:  # noqa: N802
+    """An ISO 3166-1 alpha-2 code in capitals, documented once as the CountryCode enum."""
+    return Shared(
+        "CountryCode",
+        fields.String(
+            validate=validate.OneOf(
+                COUNTRY_CODES, error="Use a two-letter ISO 3166-1 country code, e.g. US or GB."
+            ),
+            **kwargs,
+        ),
+    )
+
+
+def _new_address_field(field: AddressField) -> fields.String:
     """The API's check of one address field (the address service checks it again, fully)."""
     if field.name == "country":
-        return Text(
-            required=True,
-            validate=validate.Regexp(r"^[A-Za-z]{2}$", error="Use a two-letter ISO 3166-1 country code."),
-            metadata={"description": "ISO 3166-1 alpha-2 code, e.g. US or GB.", "example": "GB"},
-        )
+        return CountryCode(required=True)
+    example = {"example": ADDRESS_EXAMPLE[field.name]}
     if field.required:
-        return Text(required=True, validate=validate.Length(1, field.max_length))
-    return Text(validate=validate.Length(max=field.max_length))
+        return Text(
+            required=True, blank=False, validate=validate.Length(1, field.max_length), metadata=example
+        )
+    return Text(validate=validate.Length(max=field.max_length), metadata=example)
 
 
-# Built from the one list of address fields (ADDRESS_FIELDS), in its order.
+def _shipping_address_field(field: AddressField) -> fields.String:
+    if field.name == "country":
+        return CountryCode(required=True)
+    return fields.String(required=True, metadata={"example": ADDRESS_EXAMPLE[field.name]})
+
+
+# Both built from the one list of address fields (ADDRESS_FIELDS), in its order.
 NewAddressSchema = Schema.from_dict(
     {field.name: _new_address_field(field) for field in ADDRESS_FIELDS}, name="NewAddressSchema"
 )
 ShippingAddressSchema = Schema.from_dict(
-    {name: fields.String(required=True) for name in ADDRESS_FIELD_NAMES}, name="ShippingAddressSchema"
+    {field.name: _shipping_address_field(field) for field in ADDRESS_FIELDS}, name="ShippingAddressSchema"
 )
 
 
@@ -192,16 +256,16 @@ class PreviewQuerySchema(Schema):
 
 
 class TotalsSchema(Schema):
-    subtotal = Money()
-    discount = Money()
-    shipping = Money()
-    tax = Money()
-    total_payable = Money()
-    currency = fields.String(required=True)
+    subtotal = Money(metadata={"example": "39.98"})
+    discount = Money(metadata={"example": "4.00"})
+    shipping = Money(metadata={"example": "5.00"})
+    tax = Money(metadata={"example": "2.88"})
+    total_payable = Money(metadata={"example": "43.86"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
 
 
 class PlaceOrderSchema(Schema):
-    address_id = Id(required=True, metadata={"description": "One of the caller's addresses."})
+    address_id = Id(required=True, metadata={"description": "One of the caller's addresses.", "example": 2})
     coupon_code = CouponCode(load_default=None, allow_none=True)
 
 
@@ -209,29 +273,36 @@ class IdempotencyHeaderSchema(Schema):
     idempotency_key = Text(
         data_key="Idempotency-Key",
         validate=validate.Length(1, 255),
-        metadata={"description": "A repeat with the same key creates nothing; it returns the first order."},
+        metadata={
+            "description": "A repeat with the same key creates nothing; it returns the first order.",
+            "example": "0d3c5e1a-7f2b-4c8e-9a61-5b2f3e4d6c70",
+        },
     )
 
 
 class OrderItemSchema(Schema):
-    product_id = fields.Integer(required=True, allow_none=True)
-    sku = fields.String(required=True)
-    name = fields.String(required=True)
+    product_id = fields.Integer(
+        required=True,
+        allow_none=True,
+        metadata={"description": "null once the product is deleted.", "example": 7},
+    )
+    sku = fields.String(required=True, metadata={"example": "TEA-1"})
+    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
     unit_price = Money()
-    quantity = fields.Integer(required=True)
-    line_total = Money()
+    quantity = fields.Integer(required=True, metadata={"example": 2})
+    line_total = Money(metadata={"example": "39.98"})
 
 
 class OrderSummarySchema(Schema):
     number = fields.String(required=True, metadata={"example": "SO-7KQ2M9XD"})
-    status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    created_at = Timestamp()
-    total_payable = Money()
-    currency = fields.String(required=True)
-    item_count = fields.Integer(required=True)
+    status = OrderStatus(required=True)
+    created_at = Timestamp(metadata={"example": "2026-03-14T09:26:53+00:00"})
+    total_payable = Money(metadata={"example": "43.86"})
+    currency = fields.String(required=True, metadata={"example": "USD"})
+    item_count = fields.Integer(required=True, metadata={"example": 2})
 
 
-# --- payment (SPEC section 9)
+# --- payment (docs/payments.md)
 
 
 class PaymentSchema(Schema):
@@ -258,11 +329,11 @@ class OrderPayment(fields.Nested):
 class OrderSchema(OrderSummarySchema):
     payment = OrderPayment()
     items = fields.List(fields.Nested(OrderItemSchema), required=True)
-    subtotal = Money()
-    discount = Money()
-    shipping = Money()
-    tax = Money()
-    coupon_code = fields.String(required=True, allow_none=True)
+    subtotal = Money(metadata={"example": "39.98"})
+    discount = Money(metadata={"example": "4.00"})
+    shipping = Money(metadata={"example": "5.00"})
+    tax = Money(metadata={"example": "2.88"})
+    coupon_code = fields.String(required=True, allow_none=True, metadata={"example": "WELCOME10"})
     shipping_address = fields.Nested(ShippingAddressSchema, required=True)
 
 

@@ -1,11 +1,12 @@
 """Login and registration forms; the account service checks the values that matter."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField
 from wtforms.validators import EqualTo, InputRequired
 
+from app.blueprints.input_rules import PageForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PageForm):
     email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
     password = PasswordField(
         "Password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
@@ -14,7 +15,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
     password = PasswordField(
         "Password",
@@ -30,11 +31,11 @@ class RegisterForm(FlaskForm):
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(PageForm):
     email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(PageForm):
     password = PasswordField(
         "New password",
         validators=[InputRequired()],

@@ -1,14 +1,14 @@
 """Cart forms. They only parse whole numbers; the cart service checks the range
 (1..999, or 0 to remove a line), so pages and the API refuse the same values."""
 
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.widgets import HiddenInput, NumberInput
 
+from app.blueprints.input_rules import PageForm
 from app.models import MAX_ID, MAX_QUANTITY
 
 
-class AddToCartForm(FlaskForm):
+class AddToCartForm(PageForm):
     product_id = IntegerField(widget=HiddenInput())
     quantity = IntegerField("Quantity", default=1, widget=NumberInput(min=1, max=MAX_QUANTITY))
 
@@ -18,7 +18,7 @@ class AddToCartForm(FlaskForm):
         return product_id if product_id is not None and 0 < product_id <= MAX_ID else None
 
 
-class QuantityForm(FlaskForm):
+class QuantityForm(PageForm):
     """A cart line's new quantity; 0 removes the line."""
 
     quantity = IntegerField("Quantity", widget=NumberInput(min=0, max=MAX_QUANTITY))

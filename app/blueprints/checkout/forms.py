@@ -2,11 +2,11 @@
 
 import uuid
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Regexp
 
 from app.blueprints.forms import address_values, with_address_fields
+from app.blueprints.input_rules import PageForm
 from app.models import MAX_ID
 from app.models.address_fields import ADDRESS_FIELD_NAMES
 
@@ -14,7 +14,7 @@ NEW_ADDRESS = "new"
 
 
 @with_address_fields(required=False)
-class CheckoutForm(FlaskForm):
+class CheckoutForm(PageForm):
     # One key per rendered form: posting it twice (double click, retry) gives one order.
     checkout_key = HiddenField(
         validators=[
@@ -80,7 +80,7 @@ class GuestCheckoutForm(CheckoutForm):
             self.new_key()
 
 
-class FindOrderForm(FlaskForm):
+class FindOrderForm(PageForm):
     number = StringField(
         "Order number",
         validators=[InputRequired()],

@@ -15,7 +15,6 @@ from app.services.errors import (
     EmptyCart,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
-    InsufficientStock,
     InvalidTransition,
     NotFound,
     ShopError,
@@ -28,19 +27,12 @@ from app.services.payments import cancelling, intents
 
 bp = Blueprint("checkout", __name__)
 
-# How the checkout page answers each refusal of the order service: the status of
-# the re-rendered page, and the words for a shopper where the service's are for the API.
-REFUSALS: list[tuple[type[ShopError], int, str | None]] = [
-    (InsufficientStock, 409, None),
-    (IdempotencyKeyInUse, 409, "Your order is still being placed; please wait a moment and reload."),
-    (
-        IdempotencyKeyReused,
-        409,
-        "This checkout form was already used; please check and place your order again.",
-    ),
-    (ValidationFailed, 400, None),  # AddressNotYours, CouponUnusable, bad new-address fields
-    (ShopError, 400, None),
-]
+# A refusal is answered with the status it carries (app/services/errors.py); these
+# are the words a shopper needs where the service's are written for an API client.
+SHOPPER_WORDS: dict[type[ShopError], str] = {
+    IdempotencyKeyInUse: "Your order is still being placed; please wait a moment and reload.",
+    IdempotencyKeyReused: "This checkout form was already used; please check and place your order again.",
+}
 # The service's name for a field, where the form's differs.
 SERVICE_FIELD_NAMES = {"address_id": "address_choice"}
 # The one answer of /orders/find, whether or not the number and email match an order.
@@ -156,12 +148,12 @@ def _form_problem(form: CheckoutForm) -> str:
 
 def _refused(error: ShopError, form: CheckoutForm):
     """Re-render checkout saying exactly why the order was not placed (nothing changed)."""
-    status, message = next((status, message) for kind, status, message in REFUSALS if isinstance(error, kind))
+    message = SHOPPER_WORDS.get(type(error))
     if isinstance(error, ValidationFailed):
         show_errors(form, error.fields, SERVICE_FIELD_NAMES)
     if isinstance(error, IdempotencyKeyReused):
         form.new_key()
-    return _render_checkout(form, refusal=ShopError(message) if message else error, status=status)
+    return _render_checkout(form, refusal=ShopError(message) if message else error, status=error.http_status)
 
 
 def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, status: int = 200):

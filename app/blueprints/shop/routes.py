@@ -1,8 +1,9 @@
 """The catalog pages: product list with search, and one product (docs/behaviour.md#pages)."""
 
-from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, make_response, redirect, render_template, url_for
 
 from app.blueprints.cart.forms import AddToCartForm
+from app.blueprints.input_rules import query_text
 from app.blueprints.shop.page_cache import (
     init_page_cache,
     page_cache,
@@ -27,7 +28,7 @@ def index():
 
 @page_cache.cached(query_string=True, unless=renders_afresh, response_filter=rendered_for_nobody)
 def _product_list_page() -> str:
-    query = request.args.get("q", "").strip()
+    query = query_text("q", "search")
     page = requested_page()
     products = browsing.search_products(query, page=page, per_page=current_app.config["PRODUCTS_PER_PAGE"])
     return render_template("shop/index.html", products=products, query=query)

@@ -19,6 +19,8 @@ class BadCredentials(ShopError):
     """A wrong password and an unknown email are the same refusal."""
 
     message = "The email or password is wrong."
+    http_status = 401
+    code = "unauthorized"
 
 
 @dataclass(frozen=True)

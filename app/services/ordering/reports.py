@@ -59,9 +59,10 @@ def search_orders(filters: OrderFilter, *, page: int = 1, per_page: int = 20) ->
 def export_csv(filters: OrderFilter) -> Iterator[str]:
     """The CSV of every order matching `filters`, newest first, one line at a time.
 
-    Rows are fetched in chunks (yield_per), so a large export never sits in memory whole.
+    The query runs here, before the caller sends a byte: a failing one is an error
+    response, not a download cut short. Rows are then fetched in chunks (yield_per),
+    so a large export never sits in memory whole.
     """
-    yield _csv_line(CSV_HEADER)
     item_count = (
         select(func.coalesce(func.sum(OrderItem.quantity), 0))
         .where(OrderItem.order_id == Order.id)
@@ -85,7 +86,12 @@ def export_csv(filters: OrderFilter) -> Iterator[str]:
         ).outerjoin(User, User.id == Order.user_id),  # a guest's order has no user
         filters,
     ).order_by(Order.created_at.desc(), Order.id.desc())
-    for row in db.session.execute(statement.execution_options(yield_per=CSV_CHUNK)):
+    return _csv_lines(db.session.execute(statement.execution_options(yield_per=CSV_CHUNK)))
+
+
+def _csv_lines(rows) -> Iterator[str]:
+    yield _csv_line(CSV_HEADER)
+    for row in rows:
         yield _csv_line(_csv_cells(row))
 
 
