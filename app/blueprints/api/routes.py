@@ -116,11 +116,12 @@ def revoke_token():
 
 
 @bp.route("/auth/password-reset", methods=["POST"], tags=["Tokens"])
+@bp.doc(operationId="requestPasswordReset")
 @public
 @bp.doc(security=[])
 @bp.arguments(schemas.PasswordResetRequestSchema)
 @bp.response(202, schemas.AcceptedSchema)
-@errors(400, 429)
+@errors("invalid_fields", "password_reset_rate_limited")
 @password_resets_per_address
 @password_resets_per_account
 def request_password_reset(request_body):
