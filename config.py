@@ -1,4 +1,4 @@
-"""Configuration read from environment variables (SPEC section 8).
+"""Configuration read from environment variables (docs/behaviour.md#configuration).
 
 `Config` holds each setting as the environment gives it, as text; `check_config`
 turns the whole configuration (the environment and what create_app was given)
@@ -66,7 +66,7 @@ class Config:
 
     API_TOKEN_TTL_HOURS = os.environ.get("API_TOKEN_TTL_HOURS", "720")
 
-    # Payments (SPEC section 9): manual (pay on delivery, an admin marks paid) or stripe.
+    # Payments (docs/payments.md): manual (pay on delivery, an admin marks paid) or stripe.
     PAYMENT_PROVIDER = os.environ.get("PAYMENT_PROVIDER", "manual")
     PAYMENT_INSTRUCTIONS = os.environ.get("PAYMENT_INSTRUCTIONS", "Pay on delivery.")
     PAYMENT_TIMEOUT_MINUTES = os.environ.get("PAYMENT_TIMEOUT_MINUTES", "30")

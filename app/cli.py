@@ -201,7 +201,7 @@ def create_coupon_command(
 
 @click.group("payments")
 def payments_group() -> None:
-    """Card payments (SPEC section 9)."""
+    """Card payments (docs/payments.md)."""
 
 
 @payments_group.command("expire")

@@ -47,7 +47,7 @@ PAGE_POLICY = "storefront.content_security_policy"  # kept in the request's envi
 
 def widen_policy_for_this_page(**sources: list[str]) -> None:
     """Let this response's page use the given URLs' origins too, e.g. script_src=[...]: the
-    card payment page loads Stripe.js (SPEC section 9). Only for the current request."""
+    card payment page loads Stripe.js (docs/payments.md). Only for the current request."""
     policy = dict(CONTENT_SECURITY_POLICY)
     for directive, urls in sources.items():
         name = directive.replace("_", "-")

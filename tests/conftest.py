@@ -65,11 +65,11 @@ def app(app_config):
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
         db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":

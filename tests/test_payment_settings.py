@@ -1,4 +1,4 @@
-"""Payment settings (SPEC sections 8 and 9): manual by default; stripe needs its keys to start."""
+"""Payment settings (docs/payments.md): manual by default; stripe needs its keys to start."""
 
 import pytest
 

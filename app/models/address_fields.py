@@ -25,7 +25,7 @@ ADDRESS_FIELDS = (
     AddressField("line2", "Address line 2 (optional)", 200, False, "address-line2"),
     AddressField("city", "City", 100, True, "address-level2"),
     AddressField("postal_code", "Postal code", 20, True, "postal-code"),
-    # An ISO 3166-1 alpha-2 code (SPEC section 5).
+    # An ISO 3166-1 alpha-2 code (docs/behaviour.md#api).
     AddressField("country", "Country (two-letter code, e.g. US)", 2, True, "country"),
     AddressField("phone", "Phone (optional)", 40, False, "tel"),
 )

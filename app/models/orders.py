@@ -15,7 +15,7 @@ from app.models.types import Money, UTCDateTime, utcnow
 PENDING, PAID, SHIPPED, DELIVERED, CANCELLED = "pending", "paid", "shipped", "delivered", "cancelled"
 STATUSES = (PENDING, PAID, SHIPPED, DELIVERED, CANCELLED)
 
-# SPEC section 4: every allowed move; anything else is refused.
+# docs/behaviour.md#order-statuses: every allowed move; anything else is refused.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     PENDING: (PAID, CANCELLED),
     PAID: (SHIPPED, CANCELLED),

@@ -1,4 +1,4 @@
-"""Payments taken through a provider (SPEC section 9), and the webhook events acted on."""
+"""Payments taken through a provider (docs/payments.md), and the webhook events acted on."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models.orders import Order
 from app.models.types import Money, UTCDateTime, utcnow
 
-# A payment's status as the order JSON shows it (SPEC section 9).
+# A payment's status as the order JSON shows it (docs/payments.md).
 REQUIRES_PAYMENT, PROCESSING, SUCCEEDED, FAILED = "requires_payment", "processing", "succeeded", "failed"
 REFUNDED, CANCELED = "refunded", "canceled"
 PAYMENT_STATUSES = (REQUIRES_PAYMENT, PROCESSING, SUCCEEDED, FAILED, REFUNDED, CANCELED)

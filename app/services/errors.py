@@ -49,7 +49,7 @@ class AddressNotYours(ValidationFailed):
 
 
 class CouponUnusable(ValidationFailed):
-    """The coupon fails one rule of SPEC section 2; `reason` names the rule."""
+    """The coupon fails one rule of docs/behaviour.md#coupons; `reason` names the rule."""
 
     def __init__(self, reason: str, message: str):
         super().__init__({"coupon_code": [message]}, message)

@@ -235,6 +235,21 @@ def test_removing_more_than_is_in_stock_is_refused(admin_client, product):
     assert adjustments_of(product.id) == []
 
 
+def test_adding_stock_past_what_the_column_holds_is_refused(admin_client, product):
+    top = 2**31 - 1
+    product.stock = top - 5
+    db.session.commit()
+
+    response = admin_client.post(
+        f"/admin/products/{product.id}/stock", data={"delta": "10", "reason": "Count"}
+    )
+
+    assert response.status_code == 400
+    assert "the most you can add is 5" in response.get_data(as_text=True)
+    assert stock_of(product.id) == top - 5
+    assert adjustments_of(product.id) == []
+
+
 def test_removing_all_stock_is_allowed(admin_client, product):
     admin_client.post(f"/admin/products/{product.id}/stock", data={"delta": "-10", "reason": "Recall"})
 

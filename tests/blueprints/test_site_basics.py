@@ -61,3 +61,11 @@ def test_a_trailing_slash_still_asks_an_anonymous_visitor_to_log_in(client):
 
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_checkout_typed_with_a_trailing_slash_answers_as_checkout(client, auth, shopper):
+    auth.login()
+    plain, slashed = client.get("/checkout"), client.get("/checkout/")
+
+    assert slashed.status_code == plain.status_code != 404
+    assert slashed.headers.get("Location") == plain.headers.get("Location")

@@ -1,4 +1,4 @@
-"""Paying by card in Chromium (SPEC section 9), against gunicorn with PAYMENT_PROVIDER=stripe
+"""Paying by card in Chromium (docs/payments.md), against gunicorn with PAYMENT_PROVIDER=stripe
 and localstripe, whose test Stripe.js the pay page loads from STRIPE_JS_URL.
 
 localstripe's Stripe.js takes no card details: it only completes an intent that waits

@@ -1,4 +1,4 @@
-"""Expiry and reconciliation (SPEC section 9): ask Stripe first, so a lost webhook never cancels a sale."""
+"""Expiry and reconciliation (docs/payments.md): ask Stripe first, so a lost webhook never cancels a sale."""
 
 from app.services.payments import cancelling, expiry
 from app.tasks import expire_payments

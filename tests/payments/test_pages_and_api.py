@@ -1,4 +1,4 @@
-"""What shoppers, admins and the companion app see of a card payment (SPEC sections 5, 6, 9)."""
+"""What shoppers, admins and the companion app see of a card payment (docs/payments.md)."""
 
 from app.extensions import db
 from tests import factories

@@ -1,4 +1,4 @@
-"""POST /payments/stripe/webhook: signed, acted on once, amount checked (SPEC section 9)."""
+"""POST /payments/stripe/webhook: signed, acted on once, amount checked (docs/payments.md)."""
 
 import time
 

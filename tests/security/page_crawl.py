@@ -13,6 +13,8 @@ from werkzeug.routing import Rule
 
 # Not pages: the JSON API has its own fuzzer (schemathesis), and files are not rendered.
 NOT_PAGES = ("/api/", "/static/", "/media/")
+# POSTed by another system, never by a page's form (tests/payments checks its signature rule).
+MACHINE_ENDPOINTS = frozenset({"payments.stripe_webhook"})
 ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 

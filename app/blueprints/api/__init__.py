@@ -1,4 +1,4 @@
-"""JSON API v1 for the companion app (SPEC section 5).
+"""JSON API v1 for the companion app (docs/behaviour.md#api).
 
 flask-smorest writes the OpenAPI document at /api/v1/openapi.json from the same
 marshmallow schemas that validate requests, and serves Swagger UI at
@@ -45,7 +45,7 @@ BEARER_AUTH = {
 
 
 class StorefrontApi(Api):
-    """flask-smorest's Api with the SPEC's error body in the document."""
+    """flask-smorest's Api with the API's error body in the document."""
 
     ERROR_SCHEMA = ErrorSchema
     # Every operation lists its own error statuses; no catch-all "default" response.

@@ -1,4 +1,4 @@
-"""One error body for every failure under /api/v1 (SPEC section 5).
+"""One error body for every failure under /api/v1 (docs/behaviour.md#api).
 
 `{"error": {"code", "message", "details"}}`, whatever went wrong and whatever
 the Accept header asks for; `details` is always an object, and never holds a
@@ -37,7 +37,7 @@ HTTP_ERRORS = {
 
 
 class ApiError(HTTPException):
-    """An error answered with the SPEC's body; `code` is the HTTP status, `error_code` the SPEC's code."""
+    """An error answered with the API's error body; `code` is the HTTP status, `error_code` its error code."""
 
     def __init__(self, status: int, error_code: str, message: str, details: dict | None = None):
         super().__init__(description=message)

@@ -12,7 +12,7 @@ BODY = "body"  # where errors about the body as a whole are reported in details.
 
 
 class ApiParser(FlaskParser):
-    """webargs' Flask parser, answering with the SPEC's body instead of webargs' 422."""
+    """webargs' Flask parser, answering with the API's error body instead of webargs' 422."""
 
     DEFAULT_VALIDATION_STATUS = 400
 

@@ -1,7 +1,7 @@
-"""The endpoints of SPEC section 5, under /api/v1.
+"""The endpoints of docs/behaviour.md#api, under /api/v1.
 
 Each view reads its validated input, calls one service function and returns
-what the response schema writes out; the services' errors become the SPEC's
+what the response schema writes out; the services' errors become the API's
 error body in errors.domain_error_response.
 """
 

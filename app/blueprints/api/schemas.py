@@ -280,17 +280,14 @@ class IdempotencyHeaderSchema(Schema):
     )
 
 
-class OrderItemSchema(Schema):
+class OrderItemSchema(CartLineSchema):
+    """A cart line as it was ordered; its product may be gone since."""
+
     product_id = fields.Integer(
         required=True,
         allow_none=True,
         metadata={"description": "null once the product is deleted.", "example": 7},
     )
-    sku = fields.String(required=True, metadata={"example": "TEA-1"})
-    name = fields.String(required=True, metadata={"example": "Cast Iron Teapot"})
-    unit_price = Money()
-    quantity = fields.Integer(required=True, metadata={"example": 2})
-    line_total = Money(metadata={"example": "39.98"})
 
 
 class OrderSummarySchema(Schema):

@@ -39,7 +39,7 @@ SERVICE_FIELD_NAMES = {"address_id": "address_choice"}
 LINK_REQUESTED = "If that order exists, we emailed its link to that address."
 
 
-@bp.route("/checkout", methods=["GET", "POST"])
+@bp.route("/checkout", methods=["GET", "POST"], strict_slashes=False)
 def checkout():
     guest = not current_user.is_authenticated
     if guest and not current_app.config["GUEST_CHECKOUT"]:
@@ -60,7 +60,7 @@ def checkout():
         flash(f"Your order {number} was already placed; here it is.", "info")
     if placed.access_key:
         flash("We emailed you a link to this page. Keep it: it is the only way to see your order.", "info")
-    # A card payment is taken on its own page (SPEC section 9).
+    # A card payment is taken on its own page (docs/payments.md).
     paid_by_card = intents.payment_of(placed.order) is not None
     endpoint = "payments.pay" if paid_by_card else "checkout.order_detail"
     return redirect(url_for(endpoint, number=number, key=placed.access_key), code=303)

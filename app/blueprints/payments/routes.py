@@ -1,4 +1,4 @@
-"""Card payments: the pay page and the provider's webhook (SPEC section 9)."""
+"""Card payments: the pay page and the provider's webhook (docs/payments.md)."""
 
 import logging
 

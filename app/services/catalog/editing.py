@@ -12,6 +12,7 @@ from app.models import Product, StockAdjustment, User
 from app.models.types import utcnow
 from app.services.catalog.browsing import get_product
 from app.services.catalog.product_input import (
+    MAX_STOCK,
     as_sentence,
     description_problem,
     name_problem,
@@ -119,10 +120,14 @@ def adjust_stock(product_id: int, delta: int, reason: str, actor_id: int | None)
     if errors:
         raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
 
+    # The bound as stock >= -delta (or <= MAX_STOCK - delta), not on stock + delta: on
+    # PostgreSQL the sum itself would overflow the INTEGER type near the column's top.
+    stays_in_range = Product.stock >= -delta if delta < 0 else Product.stock <= MAX_STOCK - delta
+
     def unit_of_work() -> int:
         new_stock = db.session.scalar(
             update(Product)
-            .where(Product.id == product_id, Product.stock + delta >= 0)
+            .where(Product.id == product_id, stays_in_range)
             .values(stock=Product.stock + delta, updated_at=utcnow())
             .returning(Product.stock)
             .execution_options(synchronize_session=False)
@@ -152,6 +157,10 @@ def _refuse_adjustment(product_id: int, delta: int) -> None:
     current = db.session.scalar(select(Product.stock).where(Product.id == product_id))
     if current is None:
         raise NotFound("No such product.")
+    if delta > 0:
+        message = f"Stock cannot go above {MAX_STOCK:,}: {current:,} in stock, so the most you can add is "
+        message += f"{MAX_STOCK - current:,}."
+        raise ValidationFailed({"delta": [message]}, message)
     message = f"Stock cannot go below zero: {current} in stock, so the most you can remove is {current}."
     raise ValidationFailed({"delta": [message]}, message)
 

@@ -27,8 +27,7 @@ from app.services.notifications.events import emails_owed
 
 # A message still unsent this long after it became due is left `failed` for an admin to
 # look at (and resend): until then the relay tries it again every claim lease, however
-# many attempts a mail-server outage takes. (A cap on attempts gave up within minutes:
-# each failed delivery retries on its own as well, so the attempts add up fast.)
+# many attempts a mail-server outage takes (docs/decisions.md#giving-up-on-an-email).
 GIVE_UP_AFTER = timedelta(days=3)
 
 # What the order's timeline says once a message of each kind is sent (emails about no

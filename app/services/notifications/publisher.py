@@ -1,7 +1,7 @@
 """Handing owed emails to the broker after the response, many per message.
 
-Building and publishing one Celery message per email inside the request cost
-about a sixth of a checkout's CPU (bench/README.md). Instead the request gives
+Building and publishing one Celery message per email inside the request is costly
+(bench/README.md has the figure). Instead the request gives
 the outbox ids to this publisher and returns; a thread of the process waits a
 moment (the linger, a quarter of a second: nothing a shopper waiting for an
 email notices), then publishes every id gathered meanwhile as one task, which

@@ -1,4 +1,4 @@
-"""Moving an order between statuses (SPEC section 4), cancelling included."""
+"""Moving an order between statuses (docs/behaviour.md#order-statuses), cancelling included."""
 
 from collections.abc import Callable
 
@@ -69,7 +69,7 @@ def change_status(
     message: str | None = None,
     also: Callable[[], None] | None = None,
 ) -> Order:
-    """An admin's (or the payment provider's) move along SPEC section 4's arrows; any
+    """An admin's (or the payment provider's) move along the arrows of docs/behaviour.md#order-statuses; any
     other move is InvalidTransition. `also` runs first in the same transaction."""
     if target not in STATUSES:
         raise InvalidTransition(order.status, target)

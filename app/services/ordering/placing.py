@@ -3,7 +3,7 @@
 `place_order` checks what was asked, runs the unit of work (retried on a deadlock,
 answered from its idempotency key on a repeat), and hands the confirmation email on
 after the commit. The unit of work, `_order_from_cart`, runs the seed's steps as
-one fixed list of statements, however many lines the cart holds (SPEC section 3):
+one fixed list of statements, however many lines the cart holds (docs/behaviour.md#stock-and-order-creation):
 
 1. lock the shopper's (or the guest's) cart row, so two checkouts of one cart run
    one at a time;

@@ -1,4 +1,4 @@
-"""Taking the money (SPEC section 9).
+"""Taking the money (docs/payments.md).
 
 providers.py is the small interface every provider module meets (manual.py, stripe.py);
 intents.py opens a payment after an order commits; settlement.py is what a payment's

@@ -1,4 +1,4 @@
-"""Cancelling an order that is paid, or payable, by card (SPEC section 9).
+"""Cancelling an order that is paid, or payable, by card (docs/payments.md).
 
 A pending order is cancelled first (stock and coupon back, in one transaction),
 then its intent is cancelled at the provider; if the money landed meanwhile, the

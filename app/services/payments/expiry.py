@@ -1,4 +1,4 @@
-"""Expiry and reconciliation of card payments (SPEC section 9), run by beat and the CLI.
+"""Expiry and reconciliation of card payments (docs/payments.md), run by beat and the CLI.
 
 For each pending card order older than two minutes the provider is asked for its
 intent first: a succeeded one (a missed webhook) makes the order paid. Past

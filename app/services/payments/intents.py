@@ -23,7 +23,7 @@ from app.services.payments.providers import Intent, ProviderError, minor_units
 
 log = logging.getLogger(__name__)
 
-# The provider's intent status, as the order's `payment.status` says it (SPEC section 9).
+# The provider's intent status, as the order's `payment.status` says it (docs/payments.md).
 INTENT_STATUSES = {
     "requires_payment_method": REQUIRES_PAYMENT,
     "requires_confirmation": REQUIRES_PAYMENT,
@@ -121,7 +121,7 @@ def is_payable(order: Order, payment: Payment | None) -> bool:
 
 
 def payment_json(order: Order, *, for_owner: bool) -> dict:
-    """The order JSON's `payment` (SPEC section 9); the client secret only for the owner while
+    """The order JSON's `payment` (docs/payments.md); the client secret only for the owner while
     payable (for whom an intent Stripe could not make before is made now)."""
     payment = payment_for_owner(order) if for_owner else payment_of(order)
     if payment is None:

@@ -1,7 +1,7 @@
 """The manual provider: pay on delivery (or by transfer), an admin marks the order paid.
 
 It takes no card and talks to nobody, so it has no intent, webhook or refund: an
-order without a Payment row is a manual one (SPEC section 9).
+order without a Payment row is a manual one (docs/payments.md).
 """
 
 from app.models.orders import CANCELLED, PENDING

@@ -1,4 +1,4 @@
-"""Every call the shop makes to Stripe, each with its idempotency key (SPEC section 9).
+"""Every call the shop makes to Stripe, each with its idempotency key (docs/payments.md).
 
 The official library, pointed at STRIPE_API_BASE (Stripe's own, or localstripe in
 development and tests). Nothing else in the shop imports `stripe`.
