@@ -69,6 +69,8 @@ class Order(address_columns("ship_"), db.Model):
     outbox_messages: Mapped[list["OutboxMessage"]] = relationship(
         back_populates="order", order_by="OutboxMessage.id"
     )
+    # None for an order paid as `manual` (app/models/payments.py).
+    payment: Mapped["Payment | None"] = relationship(back_populates="order")  # noqa: F821
 
     @property
     def shipping_address(self) -> dict[str, str]:

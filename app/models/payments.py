@@ -52,7 +52,7 @@ class Payment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    order: Mapped[Order] = relationship()
+    order: Mapped[Order] = relationship(back_populates="payment")
 
     def __repr__(self) -> str:
         return f"<Payment {self.provider} {self.intent_id} {self.status}>"

@@ -358,6 +358,7 @@ def _as_written(rows: OrderRows) -> Order:
     set_committed_value(order, "items", [_row_object(OrderItem, item) for item in rows.items])
     set_committed_value(order, "events", [_row_object(OrderEvent, rows.event)])
     set_committed_value(order, "outbox_messages", [_row_object(OutboxMessage, rows.message)])
+    set_committed_value(order, "payment", None)  # a card payment, if any, is opened after the commit
     return order
 
 

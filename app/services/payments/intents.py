@@ -78,7 +78,7 @@ def ensure_intent(order: Order) -> Payment | None:
 
 def _payment_row(order: Order) -> Payment | None:
     """The order's Payment; made (committed) for a pending order while the shop takes cards."""
-    payment = db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    payment = order.payment
     if payment is not None or configured_name() == manual.NAME or order.status != PENDING:
         return payment
     payment = Payment(
@@ -107,7 +107,8 @@ def intent_status(intent: Intent) -> str:
 
 
 def payment_of(order: Order) -> Payment | None:
-    return db.session.scalar(select(Payment).where(Payment.order_id == order.id))
+    """The order's card payment; None for a manual one (a new order's is known without a query)."""
+    return order.payment
 
 
 def is_payable(order: Order, payment: Payment | None) -> bool:
