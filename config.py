@@ -51,6 +51,13 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "shop@storefront.test")
     MAIL_TIMEOUT = os.environ.get("MAIL_TIMEOUT", "30")  # seconds per SMTP socket operation
+    # The shop's address as shoppers reach it: emailed links (order, reset, verification)
+    # start with it, since an email is made on a worker with no request to take it from.
+    STORE_URL = os.environ.get("STORE_URL", "http://localhost:5000")
+    # SPEC section 10: visitors may check out without an account.
+    GUEST_CHECKOUT = os.environ.get("GUEST_CHECKOUT", "true")
+    # The rate limit of /orders/find per email (per client address it is LOGIN_RATE_LIMIT).
+    ORDER_FIND_EMAIL_RATE_LIMIT = os.environ.get("ORDER_FIND_EMAIL_RATE_LIMIT", "5/hour")
 
     STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
     TAX_RATE = os.environ.get("TAX_RATE", "0.08")
@@ -150,6 +157,9 @@ class Settings(Schema):
     MAIL_PORT = fields.Integer(validate=validate.Range(min=1, max=65535))
     MAIL_USE_TLS = fields.Boolean(falsy=fields.Boolean.falsy | {""})
     MAIL_TIMEOUT = _seconds()
+    STORE_URL = fields.Url(require_tld=False, schemes={"http", "https"})
+    GUEST_CHECKOUT = fields.Boolean(falsy=fields.Boolean.falsy | {""})
+    ORDER_FIND_EMAIL_RATE_LIMIT = fields.String(validate=_rate_limit)
     STORE_CURRENCY = fields.String(validate=_currency_code)
     TAX_RATE = _amount(min=0, max=1)  # a fraction: 0.08 is 8%
     SHIPPING_FLAT_RATE = _amount(min=0, cents=True)

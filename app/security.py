@@ -7,7 +7,9 @@
   the session and remember-me cookies are Secure; they are always HttpOnly and
   SameSite=Lax.
 - Logging in and registering are rate limited per client address (LOGIN_RATE_LIMIT, e.g.
-  "10/minute", from the config or the environment); behind a load balancer,
+  "10/minute", from the config or the environment), and so are asking for a password
+  reset, setting one, asking for a verification email again and finding a guest order
+  (that one per email as well, ORDER_FIND_EMAIL_RATE_LIMIT); behind a load balancer,
   TRUSTED_PROXIES says how many X-Forwarded-For entries to believe.
 """
 
@@ -84,6 +86,50 @@ registration_rate_limit = limiter.limit(
 )
 
 
+password_reset_rate_limit = limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    error_message="Too many password reset requests. Please wait a minute and try again.",
+)
+new_password_rate_limit = limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    error_message="Too many attempts. Please wait a minute and try again.",
+)
+verification_rate_limit = limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    error_message="Too many verification emails asked for. Please wait a minute and try again.",
+)
+order_find_rate_limit = limiter.limit(
+    _login_rate_limit,
+    methods=["POST"],
+    error_message="Too many order look-ups. Please wait a minute and try again.",
+)
+
+
+def _email_in_form() -> str:
+    return "order-find-email:" + (request.form.get("email") or "").strip().lower()
+
+
+order_find_email_rate_limit = limiter.limit(
+    lambda: current_app.config["ORDER_FIND_EMAIL_RATE_LIMIT"],
+    key_func=_email_in_form,
+    methods=["POST"],
+    error_message="Too many look-ups for this email. Please try again later.",
+)
+
+# Each view and its limits, wrapped from here so the blueprints stay free of them.
+RATE_LIMITED_VIEWS = {
+    "auth.login": (login_rate_limit,),
+    "auth.register": (registration_rate_limit,),
+    "auth.forgot_password": (password_reset_rate_limit,),
+    "auth.reset_password": (new_password_rate_limit,),
+    "account.send_verification": (verification_rate_limit,),
+    "checkout.find_order": (order_find_rate_limit, order_find_email_rate_limit),
+}
+
+
 def init_security(app: Flask) -> None:
     """Install the site's security headers and protections."""
     production = app.config.get("STORE_ENV") == "production"
@@ -135,15 +181,18 @@ def _policy_with_media(app: Flask) -> dict:
 
 
 def _limit_login(app: Flask) -> None:
-    """Wrap the login and register views with their rate limits, leaving the auth blueprint untouched.
+    """Wrap the login, register and other account views with their rate limits, leaving the
+    blueprints untouched.
 
     Registering is limited too: it tells whether an email has an account, which the
     login page is careful not to.
     """
-    for endpoint, limit in (("auth.login", login_rate_limit), ("auth.register", registration_rate_limit)):
+    for endpoint, limits in RATE_LIMITED_VIEWS.items():
         view = app.view_functions.get(endpoint)
+        for limit in limits if view is not None else ():
+            view = limit(view)
         if view is not None:
-            app.view_functions[endpoint] = limit(view)
+            app.view_functions[endpoint] = view
 
 
 def _api_docs_path(app: Flask) -> str | None:

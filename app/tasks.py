@@ -15,9 +15,10 @@ from app.models import Order, OutboxMessage
 from app.services.catalog import images
 from app.services.catalog.events import image_uploaded
 from app.services.notifications import outbox
-from app.services.notifications.emails import PAYMENT_RECEIVED, send_confirmation, send_payment_received
+from app.services.notifications.emails import compose, send_email
 from app.services.notifications.events import emails_owed
 from app.services.notifications.publisher import OutboxPublisher
+from app.services.ordering import cart
 from app.services.ordering.events import order_placed
 from app.services.payments import expiry
 
@@ -31,17 +32,19 @@ def deliver_outbox_message(self, message_id: int) -> None:
     if message is None:
         return
     try:
-        if message.kind == PAYMENT_RECEIVED:
-            send_payment_received(message.order)
-        else:
-            send_confirmation(message.order)
+        email = compose(message)
+        if email is not None:
+            send_email(email.message)
     except Exception as exc:
         log.warning("sending outbox message %s failed: %s", message_id, exc)
         outbox.mark_failed(message, str(exc))
         if not self.app.conf.task_always_eager:
             raise self.retry(exc=exc, countdown=min(2**self.request.retries, 60)) from exc
         return
-    outbox.mark_sent(message)
+    if email is None:
+        outbox.mark_nothing_to_send(message, "No one to send it to (no such account or order).")
+    else:
+        outbox.mark_sent(message, email.order_id)
 
 
 @shared_task(ignore_result=True)
@@ -72,6 +75,10 @@ def register(app: Flask) -> None:
     app.extensions["celery"].add_periodic_task(
         app.config["OUTBOX_RELAY_INTERVAL_SECONDS"], relay_image_renditions.s(), name="relay-image-renditions"
     )
+    # Visitors' carts unused for 30 days (docs/behaviour.md#visitors-guests-and-accounts); hourly is plenty.
+    app.extensions["celery"].add_periodic_task(
+        60 * 60, delete_idle_visitor_carts.s(), name="delete-idle-visitor-carts"
+    )
 
 
 def _make_image_renditions(app: Flask, image_ids: list[int], **extra) -> None:
@@ -89,7 +96,7 @@ def _deliver_order_emails(app: Flask, order: Order, **extra) -> None:
 
 
 def _deliver_owed_emails(app: Flask, messages: list[OutboxMessage], **extra) -> None:
-    """Emails became owed outside a checkout (an admin's resend)."""
+    """Emails became owed outside a checkout (an admin's resend, a password reset, a guest's link)."""
     deliver_after_commit(app, messages)
 
 
@@ -155,3 +162,9 @@ def make_image_renditions(self, image_id: int) -> None:
 def relay_image_renditions() -> int:
     """Periodic (beat): queue every image still without renditions, e.g. after a broker outage."""
     return images.relay_pending_renditions()
+
+
+@shared_task(ignore_result=True)
+def delete_idle_visitor_carts() -> int:
+    """Periodic (beat): delete visitors' carts untouched for 30 days."""
+    return cart.delete_idle_visitor_carts()

@@ -9,6 +9,7 @@ from app.models.images import ProductImage
 from app.models.orders import (
     IdempotencyKey,
     Order,
+    OrderAccessKey,
     OrderEvent,
     OrderItem,
     OutboxMessage,
@@ -27,6 +28,7 @@ __all__ = [
     "Coupon",
     "IdempotencyKey",
     "Order",
+    "OrderAccessKey",
     "OrderEvent",
     "OrderItem",
     "OutboxMessage",

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, func
+from sqlalchemy import ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +16,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(120), default="", server_default=text("''"))
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -23,6 +24,9 @@ class User(UserMixin, db.Model):
     # moves it on, so a copy of an old cookie no longer logs anyone in. The cookies are
     # signed, not stored; this number is the only state the server keeps of them.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Set when the owner opened the link the registration emailed: only then does the
+    # account see the guest orders placed with its email (SPEC section 10).
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     addresses: Mapped[list["Address"]] = relationship(
         back_populates="user", order_by="Address.id", cascade="all, delete-orphan"
@@ -42,6 +46,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from operator import attrgetter
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -41,7 +41,9 @@ class Order(address_columns("ship_"), db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(16), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None for a guest's order, which carries the guest's email (lower-cased) instead.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
     status: Mapped[str] = mapped_column(String(12), default=PENDING, index=True)
     currency: Mapped[str] = mapped_column(String(3))
 
@@ -57,7 +59,7 @@ class Order(address_columns("ship_"), db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
     items: Mapped[list["OrderItem"]] = relationship(
         back_populates="order", order_by="OrderItem.id", cascade="all, delete-orphan"
     )
@@ -73,6 +75,15 @@ class Order(address_columns("ship_"), db.Model):
     @property
     def shipping_address(self) -> dict[str, str]:
         return dict(zip(ADDRESS_FIELD_NAMES, _ship_values(self), strict=True))
+
+    @property
+    def is_guest_order(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def contact_email(self) -> str:
+        """Where the order's emails go: the guest's email, or the shopper's account email."""
+        return self.email if self.user_id is None else self.user.email
 
     @property
     def item_count(self) -> int:
@@ -119,14 +130,42 @@ class OrderEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class IdempotencyKey(db.Model):
-    """At most one order per (user, key): the unique constraint decides races."""
+class OrderAccessKey(db.Model):
+    """A key to a guest's order (SPEC section 10): the link's random key, stored only as a SHA-256.
 
-    __tablename__ = "idempotency_keys"
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    An order may have several: the checkout's redirect, each confirmation and each
+    link found at /orders/find carry their own, so no key is ever kept in plain text.
+    """
+
+    __tablename__ = "order_access_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyKey(db.Model):
+    """At most one order per (user, key): the unique constraints decide races.
+
+    A guest's keys (no user) are unique among guests' keys: NULLs never clash in the
+    (user_id, key) constraint, so a partial index does that job.
+    """
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        Index(
+            "uq_idempotency_keys_guest_key",
+            "key",
+            unique=True,
+            sqlite_where=text("user_id IS NULL"),
+            postgresql_where=text("user_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
@@ -137,12 +176,19 @@ class IdempotencyKey(db.Model):
 
 OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT, OUTBOX_FAILED = "pending", "sending", "sent", "failed"
 
+# What an outbox message sends (app/services/notifications/emails.py builds each).
+ORDER_CONFIRMATION = "order_confirmation"  # order_id
+ORDER_LINK = "order_link"  # recipient, payload {"number"}: asked for at /orders/find
+VERIFY_EMAIL = "verify_email"  # user_id
+PASSWORD_RESET = "password_reset"  # recipient: asked for at /auth/forgot, maybe nobody's
+
 
 class OutboxMessage(db.Model):
-    """An email owed to a shopper, written in the transaction that makes it due.
+    """An email owed, written in the transaction that makes it due.
 
     The relay hands pending rows to the broker; the task marks them sent. So an
     email is neither lost when the broker is down nor sent for a rolled-back order.
+    No secret is stored here: the links with a token or key are made when the email is.
     """
 
     __tablename__ = "outbox_messages"
@@ -152,8 +198,11 @@ class OutboxMessage(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40), default="order_confirmation")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    kind: Mapped[str] = mapped_column(String(40), default=ORDER_CONFIRMATION)
     status: Mapped[str] = mapped_column(String(10), default=OUTBOX_PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
@@ -161,4 +210,5 @@ class OutboxMessage(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    order: Mapped[Order] = relationship(back_populates="outbox_messages")
+    order: Mapped[Order | None] = relationship(back_populates="outbox_messages")
+    user: Mapped[User | None] = relationship()

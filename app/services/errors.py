@@ -130,3 +130,11 @@ class IdempotencyKeyInUse(ShopError):
     message = "A request with this Idempotency-Key is still being processed."
     http_status = 409
     code = "idempotency_key_in_use"
+
+
+class InvalidLink(ShopError):
+    """An emailed link that is forged, expired, already used or outdated: all look the same."""
+
+    message = "This link is invalid or has expired. Please ask for a new one."
+    http_status = 404
+    code = "not_found"

@@ -80,14 +80,14 @@ def test_login_with_the_right_password_logs_in(client, shopper):
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert client.get("/cart").status_code == 200
+    assert client.get("/account/orders").status_code == 200
 
 
 def test_login_email_ignores_letter_case(client, shopper):
     response = client.post("/auth/login", data={"email": "  Shopper@EXAMPLE.com ", "password": PASSWORD})
 
     assert response.status_code == 302
-    assert client.get("/cart").status_code == 200
+    assert client.get("/account/orders").status_code == 200
 
 
 def test_login_with_a_wrong_password_is_refused(client, shopper):
@@ -95,7 +95,7 @@ def test_login_with_a_wrong_password_is_refused(client, shopper):
 
     assert response.status_code == 400
     assert "Wrong email or password." in response.get_data(as_text=True)
-    assert client.get("/cart").status_code == 302
+    assert client.get("/account/orders").status_code == 302
 
 
 def test_unknown_email_gets_the_same_answer_as_a_wrong_password(client, shopper):
@@ -169,7 +169,7 @@ def test_logout_by_get_is_refused_and_keeps_the_shopper_logged_in(client, logged
     response = client.get("/auth/logout")
 
     assert response.status_code == 405
-    assert client.get("/cart").status_code == 200
+    assert client.get("/account/orders").status_code == 200
 
 
 def test_logout_by_post_logs_out(client, logged_in):
@@ -177,7 +177,7 @@ def test_logout_by_post_logs_out(client, logged_in):
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
-    assert client.get("/cart").status_code == 302
+    assert client.get("/account/orders").status_code == 302
     assert "You are logged out." in client.get("/").get_data(as_text=True)
 
 

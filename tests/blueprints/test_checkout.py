@@ -119,11 +119,23 @@ def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client, shopper, addr
     assert "Your cart is empty." in flashes(client)
 
 
-def test_anonymous_visitor_is_sent_to_log_in(client):
+def test_a_visitor_with_an_empty_cart_is_sent_to_the_cart(client):
     response = client.get("/checkout")
 
-    assert response.status_code == 302
-    assert "/auth/login" in response.headers["Location"]
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/cart")
+
+
+class TestWithoutGuestCheckout:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "GUEST_CHECKOUT": "false"}
+
+    def test_anonymous_visitor_is_sent_to_log_in_and_back(self, client):
+        response = client.get("/checkout")
+
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/auth/login?next=%2Fcheckout"
 
 
 def test_applying_a_coupon_previews_the_discounted_totals(shopping, address):

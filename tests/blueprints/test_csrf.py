@@ -52,7 +52,7 @@ def test_login_without_a_token_is_refused(client, shopper):
 
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)
-    assert client.get("/cart").status_code == 302
+    assert client.get("/account/orders").status_code == 302
 
 
 def test_register_without_a_token_creates_no_account(client):
@@ -121,7 +121,7 @@ def test_logout_without_a_token_keeps_the_shopper_logged_in(client, logged_in_wi
     response = client.post("/auth/logout")
 
     assert response.status_code == 400
-    assert client.get("/cart").status_code == 200
+    assert client.get("/account/orders").status_code == 200
 
 
 def test_logout_with_the_token_logs_out(client, logged_in_with_token):
@@ -130,4 +130,4 @@ def test_logout_with_the_token_logs_out(client, logged_in_with_token):
     response = client.post("/auth/logout", data={"csrf_token": token})
 
     assert response.status_code == 302
-    assert client.get("/cart").status_code == 302
+    assert client.get("/account/orders").status_code == 302

@@ -30,7 +30,7 @@ def test_favicon_ico_leads_to_the_icon_instead_of_a_404(client):
     assert response.request.path.endswith("/favicon.svg")
 
 
-@pytest.mark.parametrize("path", ["/auth/login", "/auth/register"])
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/register", "/auth/forgot", "/orders/find", "/cart"])
 def test_an_anonymous_page_typed_with_a_trailing_slash_is_the_same_page(client, path):
     plain, slashed = client.get(path), client.get(path + "/")
 
@@ -38,7 +38,7 @@ def test_an_anonymous_page_typed_with_a_trailing_slash_is_the_same_page(client, 
     assert title_of(slashed) == title_of(plain)
 
 
-@pytest.mark.parametrize("path", ["/cart", "/account/orders", "/account/addresses"])
+@pytest.mark.parametrize("path", ["/cart", "/account", "/account/orders", "/account/addresses"])
 def test_a_shoppers_page_typed_with_a_trailing_slash_is_the_same_page(client, auth, shopper, path):
     auth.login()
     plain, slashed = client.get(path), client.get(path + "/")
@@ -57,7 +57,7 @@ def test_an_admin_page_typed_with_a_trailing_slash_is_the_same_page(client, auth
 
 
 def test_a_trailing_slash_still_asks_an_anonymous_visitor_to_log_in(client):
-    response = client.get("/cart/")
+    response = client.get("/account/orders/")
 
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]

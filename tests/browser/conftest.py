@@ -166,11 +166,17 @@ def _wait_until_serving(url: str, process: subprocess.Popen, log_file: Path) -> 
 
 
 @pytest.fixture(scope="session")
-def live_server(browser_shop, tmp_path_factory) -> str:
+def server_log(tmp_path_factory) -> Path:
+    """The server's output; with no mail server, the shop writes its emails there."""
+    return tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+
+
+@pytest.fixture(scope="session")
+def live_server(browser_shop, server_log) -> str:
     """The shop served by gunicorn (two workers, as in production), stopped after the run."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_file = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    log_file = server_log
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     with open(log_file, "w") as log:
         process = subprocess.Popen(

@@ -8,6 +8,7 @@ refuses what SQLite swallows (a NUL in text, a number past a column's range).
 """
 
 import json
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -18,7 +19,7 @@ from werkzeug.security import generate_password_hash
 from app import create_app
 from app.extensions import db
 from app.models import ProductImage
-from app.services.accounts import users
+from app.services.accounts import signed_links, users
 from tests.blueprints.conftest import make_order
 from tests.conftest import PASSWORD, _test_config
 from tests.factories import (
@@ -63,6 +64,11 @@ HOSTILE_PATH = [value for value in HOSTILE_TEXT if value.strip() and len(value) 
 HOSTILE_JSON = [None, 7, ["a", "b"], {"a": "b"}, "\ud800"]
 # For a form's other submit buttons: the values that have broken pages before.
 SHARP_TEXT = ["\x00", "\ud800", "x" * 100_000, "9" * 5000]
+
+# A password reset link that stays the same in every test (the same account, hash and time),
+# so the pages read through it are read once (CRAWLS); fuzzing it may reset that account only.
+RESET_CLOCK = time.time()
+FORGETFUL_HASH = generate_password_hash("forgotten", "pbkdf2:sha256:1000")
 
 ROLES = ("visitor", "shopper", "admin")
 # The forms each role is shown, by role and path values: every test builds the same shop,
@@ -131,6 +137,9 @@ def world(app, monkeypatch) -> World:
     ]
     db.session.add_all(pictures)
     db.session.commit()
+    forgetful = UserFactory(email="forgetful@example.com", password_hash=FORGETFUL_HASH)
+    monkeypatch.setattr(signed_links, "clock", lambda: RESET_CLOCK)
+    reset_token = signed_links.reset_token(forgetful.id, forgetful.password_hash)
     db.session.expire_all()
     return World(
         path_values={
@@ -141,6 +150,7 @@ def world(app, monkeypatch) -> World:
             "address_id": str(address.id),
             "coupon_id": str(coupon.id),
             "number": order.number,
+            "token": reset_token,  # a live reset link's; on /auth/verify, a dead verification link
         },
         emails={"shopper": shopper.email, "admin": admin.email},
     )

@@ -5,14 +5,21 @@ session and connection, released together by a barrier; on PostgreSQL they truly
 in parallel, SQLite serializes the writers.
 """
 
+import secrets
 from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Order, OrderItem
-from app.services.ordering.cart import add_to_cart, remove_from_cart, set_quantity
+from app.models import Cart, Order, OrderItem
+from app.services.ordering.cart import (
+    Visitor,
+    add_to_cart,
+    merge_visitor_cart,
+    remove_from_cart,
+    set_quantity,
+)
 from app.services.ordering.placing import place_order
 from tests.factories import AddressFactory, ProductFactory, UserFactory, fill_cart
 from tests.services.helpers import cart_lines_of
@@ -87,3 +94,21 @@ def test_a_line_changed_while_the_cart_is_checked_out_changes_the_order_or_finds
     assert ordered[changed_id] == (4 if set_first else 1), (outcomes, ordered)
     assert (removed_id not in ordered) == removed_first, (outcomes, ordered)
     assert cart_lines_of(user_id) == []
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_a_visitors_cart_merged_at_login_during_a_checkout_loses_no_line_and_orders_none_twice(app, round_):
+    in_cart, brought = ProductFactory(stock=50), ProductFactory(stock=50)
+    in_cart_id, brought_id = in_cart.id, brought.id
+    user_id, address_id = shopper_with_cart((in_cart, 1))
+    visitor = Visitor(secrets.token_urlsafe(32))
+    add_to_cart(visitor, in_cart_id, 2)
+    add_to_cart(visitor, brought_id, 1)
+
+    outcomes = race_checkout_with(app, user_id, address_id, lambda: (merge_visitor_cart(user_id, visitor),))
+
+    assert kinds(outcomes) == Counter({"ok": 2}), outcomes
+    ordered, left = ordered_quantities(user_id), dict(cart_lines_of(user_id))
+    assert ordered.get(in_cart_id, 0) + left.get(in_cart_id, 0) == 3, (ordered, left)
+    assert ordered.get(brought_id, 0) + left.get(brought_id, 0) == 1, (ordered, left)
+    assert db.session.scalar(select(func.count(Cart.id)).where(Cart.user_id.is_(None))) == 0

@@ -523,10 +523,10 @@ def test_running_the_delivery_task_twice_sends_one_email(app, shopper, address, 
 def test_a_failed_send_leaves_the_order_and_marks_the_message_failed(
     app, shopper, address, filled_cart, monkeypatch
 ):
-    def broken_send(order):
+    def broken_send(message):
         raise ConnectionRefusedError("mail server down")
 
-    monkeypatch.setattr(app_tasks, "send_confirmation", broken_send)
+    monkeypatch.setattr(app_tasks, "send_email", broken_send)
     placed = place_order(shopper.id, address.id)
     assert placed.created is True
     db.session.expire_all()

@@ -2,8 +2,9 @@
 lengths, ISO country code), so the page and the API accept the same addresses."""
 
 import pycountry
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import EqualTo, InputRequired
 
 from app.blueprints.forms import with_address_fields
 from app.blueprints.input_rules import PageForm
@@ -28,3 +29,24 @@ class AddressForm(PageForm):
 
 class NewAddressForm(AddressForm):
     make_default = BooleanField("Use as my default address")
+
+
+class ProfileForm(PageForm):
+    name = StringField("Name", render_kw={"maxlength": 120, "autocomplete": "name"})
+
+
+class ChangePasswordForm(PageForm):
+    current_password = PasswordField(
+        "Current password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired()],
+        description="At least 8 characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired(), EqualTo("password", message="The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )

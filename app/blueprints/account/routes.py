@@ -1,21 +1,81 @@
-"""The shopper's account pages: order history and address book (docs/behaviour.md#pages).
+"""The shopper's account pages: profile and password, order history and address book
+(docs/behaviour.md#pages, docs/behaviour.md#visitors-guests-and-accounts).
 
 Every address URL goes through the address service with the shopper's own id,
 so another shopper's address is a 404 for every action.
 """
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
-from app.blueprints.account.forms import COUNTRY_NAMES, AddressForm, NewAddressForm
+from app.blueprints.account.forms import (
+    COUNTRY_NAMES,
+    AddressForm,
+    ChangePasswordForm,
+    NewAddressForm,
+    ProfileForm,
+)
 from app.blueprints.auth.redirects import login_required_back_to
 from app.blueprints.forms import address_values, show_errors
 from app.blueprints.url_values import ID, requested_page
 from app.services.accounts import addresses as address_book
+from app.services.accounts import passwords, users, verification
 from app.services.errors import NotFound, ValidationFailed
 from app.services.ordering import lookups
 
 bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("", methods=["GET", "POST"], strict_slashes=False)
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user) if request.method == "GET" else ProfileForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            users.update_name(current_user.id, form.name.data)
+        except ValidationFailed as exc:
+            show_errors(form, exc.fields)
+        else:
+            flash("Your name is saved.", "success")
+            return redirect(url_for("account.profile"), code=303)
+    status = 400 if form.errors else 200
+    return _render_profile(profile_form=form, status=status)
+
+
+@bp.post("/password")
+@login_required_back_to("account.profile")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = passwords.change_password(current_user.id, form.current_password.data, form.password.data)
+        except ValidationFailed as exc:
+            show_errors(form, exc.fields)
+        else:
+            # The change ended every session, this one too: start this browser's afresh.
+            login_user(user)
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("account.profile"), code=303)
+    flash("The password was not changed: please correct the marked fields.", "error")
+    return _render_profile(password_form=form, status=400)
+
+
+@bp.post("/verification")
+@login_required_back_to("account.profile")
+def send_verification():
+    if verification.send_verification_again(current_user.id):
+        flash(f"We emailed a new confirmation link to {current_user.email}.", "success")
+    else:
+        flash("Your email is already confirmed.", "info")
+    return redirect(url_for("account.profile"), code=303)
+
+
+def _render_profile(profile_form=None, password_form=None, status: int = 200):
+    return render_template(
+        "account/profile.html",
+        profile_form=profile_form or ProfileForm(obj=current_user),
+        password_form=password_form or ChangePasswordForm(),
+    ), status
 
 
 @bp.get("/orders", strict_slashes=False)  # the pages a person types also answer with a "/"

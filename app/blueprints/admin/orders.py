@@ -103,7 +103,7 @@ def add_note(number: str):
 def resend_confirmation(number: str):
     order = lookups.order_by_number(number)
     outbox.resend_confirmation(order, current_user.id)
-    flash(f"The confirmation email to {order.user.email} was queued again.", "success")
+    flash(f"The confirmation email to {order.contact_email} was queued again.", "success")
     return _back_to(order)
 
 

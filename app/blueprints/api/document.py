@@ -220,6 +220,12 @@ REFUSALS = {
         "too many token requests; see Retry-After",
         "Too many token requests for this account; try again later.",
     ),
+    "password_reset_rate_limited": Refusal(
+        429,
+        "rate_limited",
+        "too many password reset requests from this address or for this email; see Retry-After",
+        "Too many password reset requests for this email; try again later.",
+    ),
     "order_rate_limited": Refusal(
         429,
         "rate_limited",

@@ -43,6 +43,19 @@ token_requests_per_address = limiter.limit(
 )
 
 
+# Asking for a password reset: limited like logging in per address, and per email.
+password_resets_per_address = limiter.limit(
+    _config("LOGIN_RATE_LIMIT"),
+    key_func=_client_address,
+    error_message="Too many password reset requests from this address; try again later.",
+)
+password_resets_per_account = limiter.limit(
+    _config("API_TOKEN_RATE_LIMIT"),
+    key_func=_account_of_token_request,
+    error_message="Too many password reset requests for this email; try again later.",
+)
+
+
 def _unless_replayed(response) -> bool:
     return not g.get("order_replayed", False)
 

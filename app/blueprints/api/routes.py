@@ -15,11 +15,13 @@ from app.blueprints.api.document import ErrorSchema, error_responses
 from app.blueprints.api.limits import (
     not_counted_as_an_order,
     orders_per_account,
+    password_resets_per_account,
+    password_resets_per_address,
     token_requests_per_account,
     token_requests_per_address,
 )
 from app.blueprints.api.parsing import PARSER
-from app.services.accounts import addresses, api_tokens
+from app.services.accounts import addresses, api_tokens, passwords
 from app.services.catalog import browsing, categories, search
 from app.services.ordering import cart, idempotency, lookups, placing, preview
 from app.services.payments import cancelling
@@ -111,6 +113,24 @@ def create_token(credentials):
 def revoke_token():
     """Revoke the token used for this request."""
     api_tokens.revoke_token(current_token().id)
+
+
+@bp.route("/auth/password-reset", methods=["POST"], tags=["Tokens"])
+@bp.doc(operationId="requestPasswordReset")
+@public
+@bp.doc(security=[])
+@bp.arguments(schemas.PasswordResetRequestSchema)
+@bp.response(202, schemas.AcceptedSchema)
+@errors("invalid_fields", "password_reset_rate_limited")
+@password_resets_per_address
+@password_resets_per_account
+def request_password_reset(request_body):
+    """Email a password reset link to the account with this email, if there is one.
+
+    Always 202 with the same body: the answer does not tell whether the email has an account.
+    """
+    passwords.request_password_reset(request_body["email"])
+    return {"message": passwords.RESET_REQUESTED}
 
 
 # --- catalog

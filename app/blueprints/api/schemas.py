@@ -90,6 +90,14 @@ class TokenRequestSchema(Schema):
     )
 
 
+class PasswordResetRequestSchema(Schema):
+    email = Text(required=True, validate=validate.Length(max=254))
+
+
+class AcceptedSchema(Schema):
+    message = fields.String(required=True)
+
+
 class TokenSchema(Schema):
     token = fields.String(
         required=True,

@@ -29,3 +29,21 @@ class RegisterForm(PageForm):
         render_kw={"autocomplete": "new-password"},
     )
     next = HiddenField()
+
+
+class ForgotPasswordForm(PageForm):
+    email = EmailField("Email", validators=[InputRequired()], render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(PageForm):
+    password = PasswordField(
+        "New password",
+        validators=[InputRequired()],
+        description="At least 8 characters.",
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[InputRequired(), EqualTo("password", message="The two passwords do not match.")],
+        render_kw={"autocomplete": "new-password"},
+    )

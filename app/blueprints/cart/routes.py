@@ -1,41 +1,42 @@
-"""The shopper's cart page: add, change and remove lines (docs/behaviour.md#cart).
+"""The cart page, for shoppers and visitors: add, change and remove lines (docs/behaviour.md#cart).
 
 Every POST here is protected by the app-wide CSRF check; a form that does not
 parse (say, quantity "abc") reaches the cart service as None and is refused there.
+A visitor's cart is the one of their cart cookie (visitor.py).
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
 
-from app.blueprints.auth.redirects import login_required_back_to, send_to_login
 from app.blueprints.cart.forms import AddToCartForm, QuantityForm
+from app.blueprints.cart.visitor import cart_owner, cart_owner_for_change, init_visitor_cookie
 from app.blueprints.url_values import ID
 from app.services.catalog import browsing
 from app.services.errors import NotFound, ShopError, ValidationFailed
 from app.services.ordering import cart
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
+bp.record_once(lambda state: init_visitor_cookie(state.app))
 
 NOT_AVAILABLE = "That product is not available."
+NOT_IN_CART = "That product is not in your cart."
 
 
 @bp.get("", strict_slashes=False)  # "/cart/" as typed is the same page
-@login_required
 def show():
-    return render_template("cart/show.html", cart=cart.get_cart(current_user.id))
+    owner = cart_owner()
+    shown = cart.get_cart(owner) if owner is not None else cart.CartView([], "")
+    return render_template("cart/show.html", cart=shown)
 
 
 @bp.post("/items")
 def add_item():
     form = AddToCartForm()
     product_id = form.chosen_product_id()
-    if not current_user.is_authenticated:
-        return send_to_login(_product_page(product_id), "Please log in to add products to your cart.")
     if product_id is None:
         flash(NOT_AVAILABLE, "error")
         return redirect(url_for("shop.index"))
     try:
-        added = cart.add_to_cart(current_user.id, product_id, form.quantity.data)
+        added = cart.add_to_cart(cart_owner_for_change(), product_id, form.quantity.data)
     except NotFound:
         flash(NOT_AVAILABLE, "error")
         return redirect(url_for("shop.index"))
@@ -48,11 +49,13 @@ def add_item():
 
 
 @bp.post(f"/items/<{ID}:product_id>")
-@login_required_back_to("cart.show")
 def update_item(product_id: int):
     form = QuantityForm()
+    owner = cart_owner()
     try:
-        cart.set_quantity(current_user.id, product_id, form.quantity.data)
+        if owner is None:
+            raise NotFound(NOT_IN_CART)
+        cart.set_quantity(owner, product_id, form.quantity.data)
     except ShopError as exc:
         _flash_refusal(exc)
     else:
@@ -61,10 +64,12 @@ def update_item(product_id: int):
 
 
 @bp.post(f"/items/<{ID}:product_id>/remove")
-@login_required_back_to("cart.show")
 def remove_item(product_id: int):
+    owner = cart_owner()
     try:
-        cart.remove_from_cart(current_user.id, product_id)
+        if owner is None:
+            raise NotFound(NOT_IN_CART)
+        cart.remove_from_cart(owner, product_id)
     except NotFound as exc:
         flash(exc.message, "error")
     else:

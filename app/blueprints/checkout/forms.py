@@ -2,8 +2,8 @@
 
 import uuid
 
-from wtforms import HiddenField, RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, Regexp
+from wtforms import EmailField, HiddenField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Regexp
 
 from app.blueprints.forms import address_values, with_address_fields
 from app.blueprints.input_rules import PageForm
@@ -63,3 +63,29 @@ class CheckoutForm(PageForm):
         except (TypeError, ValueError):
             return 0
         return address_id if 0 < address_id <= MAX_ID else 0
+
+
+class GuestCheckoutForm(CheckoutForm):
+    """Checkout without an account: an email and a new address (the order service checks both)."""
+
+    email = EmailField(
+        "Email (for your confirmation and the link to your order)", render_kw={"autocomplete": "email"}
+    )
+    # A guest has no saved address: always the new one.
+    address_choice = HiddenField(default=NEW_ADDRESS)
+
+    def offer_addresses(self, addresses) -> None:
+        self.address_choice.data = NEW_ADDRESS
+        if not self.checkout_key.data:
+            self.new_key()
+
+
+class FindOrderForm(PageForm):
+    number = StringField(
+        "Order number",
+        validators=[InputRequired()],
+        render_kw={"placeholder": "SO-7KQ2M9XD", "maxlength": 16},
+    )
+    email = EmailField(
+        "Email used for the order", validators=[InputRequired()], render_kw={"autocomplete": "email"}
+    )

@@ -1,12 +1,15 @@
-"""Checkout, the order confirmation page, and a shopper's cancel (docs/behaviour.md#pages)."""
+"""Checkout, the order confirmation page, and a shopper's cancel (docs/behaviour.md#pages);
+the same for guests, with their order's private link, and finding that link
+(docs/behaviour.md#visitors-guests-and-accounts)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from app.blueprints.auth.redirects import login_required_back_to
-from app.blueprints.checkout.forms import CheckoutForm
-from app.blueprints.forms import show_errors
+from app.blueprints.auth.redirects import send_to_login
+from app.blueprints.cart.visitor import cart_owner, current_visitor
+from app.blueprints.checkout.forms import CheckoutForm, FindOrderForm, GuestCheckoutForm
+from app.blueprints.forms import address_values, show_errors
 from app.services.accounts.addresses import list_addresses
 from app.services.errors import (
     EmptyCart,
@@ -17,7 +20,7 @@ from app.services.errors import (
     ShopError,
     ValidationFailed,
 )
-from app.services.ordering import lifecycle, lookups
+from app.services.ordering import guests, lifecycle, lookups
 from app.services.ordering.placing import PlacedOrder, place_order
 from app.services.ordering.preview import preview_checkout
 from app.services.payments import cancelling, intents
@@ -32,12 +35,16 @@ SHOPPER_WORDS: dict[type[ShopError], str] = {
 }
 # The service's name for a field, where the form's differs.
 SERVICE_FIELD_NAMES = {"address_id": "address_choice"}
+# The one answer of /orders/find, whether or not the number and email match an order.
+LINK_REQUESTED = "If that order exists, we emailed its link to that address."
 
 
 @bp.route("/checkout", methods=["GET", "POST"], strict_slashes=False)
-@login_required
 def checkout():
-    form = CheckoutForm()
+    guest = not current_user.is_authenticated
+    if guest and not current_app.config["GUEST_CHECKOUT"]:
+        return send_to_login(url_for("checkout.checkout"))
+    form = GuestCheckoutForm() if guest else CheckoutForm()
     if request.method == "GET" or form.apply_coupon.data:
         return _render_checkout(form)
     if not form.validate():
@@ -51,33 +58,52 @@ def checkout():
         flash(f"Thank you! Your order {number} has been placed.", "success")
     else:
         flash(f"Your order {number} was already placed; here it is.", "info")
+    if placed.access_key:
+        flash("We emailed you a link to this page. Keep it: it is the only way to see your order.", "info")
     # A card payment is taken on its own page (docs/payments.md).
     paid_by_card = intents.payment_of(placed.order) is not None
-    return redirect(
-        url_for("payments.pay" if paid_by_card else "checkout.order_detail", number=number), code=303
-    )
+    endpoint = "payments.pay" if paid_by_card else "checkout.order_detail"
+    return redirect(url_for(endpoint, number=number, key=placed.access_key), code=303)
 
 
-@bp.get("/orders/<number>")
-@login_required
+@bp.get("/orders/<number>", strict_slashes=False)
 def order_detail(number: str):
-    order = lookups.shoppers_order(current_user.id, number)
+    key = request.args.get("key")
+    if key is None and not current_user.is_authenticated:
+        return send_to_login(url_for("checkout.order_detail", number=number))
+    order = viewable_order(number, key)
     return render_template(
-        "checkout/order.html", order=order, can_cancel=order.status in lifecycle.SHOPPER_CANCELLABLE
+        "checkout/order.html",
+        order=order,
+        key=key,
+        can_cancel=order.status in lifecycle.SHOPPER_CANCELLABLE,
     )
 
 
 @bp.post("/orders/<number>/cancel")
-@login_required_back_to("checkout.order_detail", "number")
 def cancel_order(number: str):
-    order = lookups.shoppers_order(current_user.id, number)
+    key = request.args.get("key")
+    if key is None and not current_user.is_authenticated:
+        return send_to_login(url_for("checkout.order_detail", number=number))
+    order = viewable_order(number, key)
+    actor_id = current_user.id if current_user.is_authenticated else None
     try:
-        cancelling.cancel_order(order, current_user.id)
+        cancelling.cancel_order(order, actor_id)
     except InvalidTransition as error:
         flash(f"This order is {error.current} and can no longer be cancelled.", "error")
     else:
         flash(f"Order {number} is cancelled.", "success")
-    return redirect(url_for("checkout.order_detail", number=number), code=303)
+    return redirect(url_for("checkout.order_detail", number=number, key=key), code=303)
+
+
+@bp.route("/orders/find", methods=["GET", "POST"], strict_slashes=False)
+def find_order():
+    form = FindOrderForm()
+    if not form.validate_on_submit():
+        return render_template("checkout/find.html", form=form), 400 if form.errors else 200
+    guests.request_order_link(form.number.data, form.email.data)
+    flash(LINK_REQUESTED, "info")
+    return redirect(url_for("checkout.find_order"), code=303)
 
 
 @bp.errorhandler(NotFound)
@@ -86,12 +112,30 @@ def order_not_found(error: NotFound):
     return render_template("errors/404.html", error=HTTPNotFound()), 404
 
 
+def viewable_order(number: str, key: str | None):
+    """The order by its private link's key, or the shopper's own; NotFound otherwise."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    return lookups.order_by_link_or_owner(number, user_id, key)
+
+
 def _place_order(form: CheckoutForm) -> PlacedOrder:
+    if isinstance(form, GuestCheckoutForm):
+        return _place_guest_order(form)
     return place_order(
         current_user.id,
         form.ship_to(),
         form.coupon_code.data,
         idempotency_key="web:" + form.checkout_key.data,
+    )
+
+
+def _place_guest_order(form: GuestCheckoutForm) -> PlacedOrder:
+    visitor = current_visitor()
+    if visitor is None:
+        raise EmptyCart()
+    guest = guests.checked_guest(visitor, form.email.data, address_values(form))
+    return place_order(
+        None, None, form.coupon_code.data, idempotency_key="web:" + form.checkout_key.data, guest=guest
     )
 
 
@@ -113,19 +157,23 @@ def _refused(error: ShopError, form: CheckoutForm):
 
 
 def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, status: int = 200):
-    user_id = current_user.id
-    preview = preview_checkout(user_id, form.coupon_code.data)
-    if not preview.cart:
+    guest = isinstance(form, GuestCheckoutForm)
+    owner = cart_owner()
+    # A guest's uses of a coupon count by the email typed in so far.
+    guest_email = (form.email.data or "").strip().lower() if guest else None
+    preview = preview_checkout(owner, form.coupon_code.data, guest_email) if owner is not None else None
+    if preview is None or not preview.cart:
         flash(refusal.message if refusal else EmptyCart.message, "info")
         return redirect(url_for("cart.show"), code=303)
     if preview.unusable_coupon:  # the totals are shown without it
         show_errors(form, preview.unusable_coupon.fields)
-    addresses = list_addresses(user_id)
+    addresses = [] if guest else list_addresses(current_user.id)
     form.offer_addresses(addresses)
     refusal = refusal or preview.too_large  # shown with its amounts; placing it is refused
     return render_template(
         "checkout/checkout.html",
         form=form,
+        guest=guest,
         cart=preview.cart,
         addresses={str(address.id): address for address in addresses},
         coupon=preview.coupon,

@@ -3,9 +3,10 @@
 import logging
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
+from app.blueprints.auth.redirects import send_to_login
 from app.extensions import csrf
 from app.models.orders import PENDING
 from app.security import widen_policy_for_this_page
@@ -20,13 +21,19 @@ bp = Blueprint("payments", __name__)
 
 
 @bp.get("/orders/<number>/pay")
-@login_required
 def pay(number: str):
-    """The amount, a card form (Stripe Elements) and a Pay button; the intent is made if still owed."""
-    order = lookups.shoppers_order(current_user.id, number)
+    """The amount, a card form (Stripe Elements) and a Pay button; the intent is made if still owed.
+
+    A guest's order is paid through its private link (`key`), as it is seen.
+    """
+    key = request.args.get("key")
+    if key is None and not current_user.is_authenticated:
+        return send_to_login(url_for("payments.pay", number=number))
+    user_id = current_user.id if current_user.is_authenticated else None
+    order = lookups.order_by_link_or_owner(number, user_id, key)
     payment = intents.payment_for_owner(order)
     if payment is None or order.status != PENDING:
-        return redirect(url_for("checkout.order_detail", number=number), code=303)
+        return redirect(url_for("checkout.order_detail", number=number, key=key), code=303)
     config = current_app.config
     widen_policy_for_this_page(
         script_src=[config["STRIPE_JS_URL"]],
@@ -41,6 +48,7 @@ def pay(number: str):
         payable=payable,
         stripe_js_url=config["STRIPE_JS_URL"],
         publishable_key=config["STRIPE_PUBLISHABLE_KEY"],
+        key=key,
     ), (200 if payable else 503)
 
 

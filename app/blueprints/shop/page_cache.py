@@ -1,8 +1,8 @@
 """The product list as anonymous visitors see it, kept for a few seconds in each web process.
 
-A visitor who sends neither a session nor a remember-me cookie sees what every such visitor
-sees: no user, no cart, no flashed message, and no CSRF token (base.html only asks for one
-for a logged-in user). Only their pages are stored and served from here, keyed by path and
+A visitor who sends neither a session, a remember-me nor a cart cookie sees what every such
+visitor sees: no user, an empty cart, no flashed message, and no CSRF token (base.html only
+asks for one for a logged-in user). Only their pages are stored and served from here, keyed by path and
 query string, for CATALOG_PAGE_CACHE_SECONDS. Anyone with a session always gets a fresh page.
 
 A product selling out through checkouts therefore shows at most that many seconds late. A
@@ -18,6 +18,7 @@ from flask_caching import Cache
 from flask_login.config import COOKIE_NAME as DEFAULT_REMEMBER_COOKIE_NAME
 from sqlalchemy import event
 
+from app.blueprints.cart.visitor import COOKIE_NAME as CART_COOKIE_NAME
 from app.extensions import db
 from app.models import Category, Product, ProductImage, StockAdjustment
 
@@ -37,12 +38,14 @@ def init_page_cache(app: Flask) -> None:
 
 
 def renders_afresh() -> bool:
-    """True when this request may not use the cache: it is off, or the visitor has a session."""
+    """True when this request may not use the cache: it is off, or the visitor has a session
+    or a cart (the header shows its item count)."""
     config = current_app.config
     if config["CATALOG_PAGE_CACHE_SECONDS"] == 0:
         return True  # a timeout of 0 would mean "forever" to the cache
     remember_cookie = config.get("REMEMBER_COOKIE_NAME", DEFAULT_REMEMBER_COOKIE_NAME)
-    return config["SESSION_COOKIE_NAME"] in request.cookies or remember_cookie in request.cookies
+    own_cookies = (config["SESSION_COOKIE_NAME"], remember_cookie, CART_COOKIE_NAME)
+    return any(name in request.cookies for name in own_cookies)
 
 
 def rendered_for_nobody(_page) -> bool:

@@ -6,7 +6,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import User
+from app.models.orders import VERIFY_EMAIL
 from app.services.errors import ValidationFailed
+from app.services.notifications import outbox
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -16,8 +18,14 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == User.normalize_email(email)))
 
 
-def register_user(email: str, password: str, *, is_admin: bool = False) -> User:
-    """Create an account; raises ValidationFailed naming `email` or `password`; commits."""
+def register_user(
+    email: str, password: str, *, is_admin: bool = False, send_verification: bool = False
+) -> User:
+    """Create an account; raises ValidationFailed naming `email` or `password`; commits.
+
+    With `send_verification` (a sign-up in the shop), the verification email is owed in
+    the same transaction and dispatched after it.
+    """
     errors: dict[str, list[str]] = {}
     try:
         email = validate_email(email or "", check_deliverability=False).normalized
@@ -33,7 +41,13 @@ def register_user(email: str, password: str, *, is_admin: bool = False) -> User:
     user = User(email=email, is_admin=is_admin)
     user.set_password(password)
     db.session.add(user)
+    message = None
+    if send_verification:
+        db.session.flush()
+        message = outbox.queue_email(VERIFY_EMAIL, user_id=user.id)
     db.session.commit()
+    if message is not None:
+        outbox.announce_owed([message])
     return user
 
 
@@ -57,3 +71,18 @@ def end_sessions(user_id: int) -> None:
         update(User).where(User.id == user_id).values(session_version=User.session_version + 1)
     )
     db.session.commit()
+
+
+MAX_NAME_LENGTH = 120
+
+
+def update_name(user_id: int, name: str) -> User:
+    """Set the account's name (may be blank); ValidationFailed naming `name` if too long; commits."""
+    name = (name or "").strip()
+    if len(name) > MAX_NAME_LENGTH:
+        message = f"At most {MAX_NAME_LENGTH} characters."
+        raise ValidationFailed({"name": [message]}, message)
+    user = db.session.get(User, user_id)
+    user.name = name
+    db.session.commit()
+    return user

@@ -1,49 +1,99 @@
-"""The order confirmation and payment received emails (HTML and plain text)."""
+"""The emails the outbox sends (HTML and plain text): the order confirmation, payment received,
+a guest's order link, email verification and password reset.
+
+Links with a token or key are made here, when the email is, so the outbox never
+stores a secret.
+"""
 
 import logging
 import smtplib
+from dataclasses import dataclass
 
 from flask import current_app, render_template
 from flask_mail import Connection, Message
 
-from app.models import Order
+from app.models import Order, OutboxMessage
+from app.models.orders import ORDER_CONFIRMATION, ORDER_LINK, PASSWORD_RESET, VERIFY_EMAIL
+from app.services.accounts.signed_links import reset_token, verification_token
+from app.services.accounts.users import find_user
+from app.services.ordering.guests import add_access_key, find_guest_order
 
 log = logging.getLogger(__name__)
 
+PAYMENT_RECEIVED = "payment_received"  # the outbox kind of the payment email
 
-def confirmation_message(order: Order) -> Message:
+
+@dataclass(frozen=True)
+class Email:
+    message: Message
+    order_id: int | None = None  # the order whose timeline records the email
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link for an email: STORE_URL and the page's path (no request to take the host from)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["STORE_URL"].rstrip("/") + path
+
+
+def order_link(order: Order) -> str:
+    """The order's page: a guest's with a new key to it (commits the key)."""
+    if order.user_id is None:
+        return absolute_url("checkout.order_detail", number=order.number, key=add_access_key(order.id))
+    return absolute_url("checkout.order_detail", number=order.number)
+
+
+def compose(outbox_message: OutboxMessage) -> Email | None:
+    """The email an outbox message owes; None when there is no one to send it to."""
+    kind = outbox_message.kind
+    if kind == ORDER_CONFIRMATION:
+        order = outbox_message.order
+        return Email(confirmation_message(order, order_link(order)), order.id)
+    if kind == PAYMENT_RECEIVED:
+        order = outbox_message.order
+        return Email(payment_received_message(order), order.id)
+    if kind == ORDER_LINK:
+        order = find_guest_order(outbox_message.payload["number"], outbox_message.recipient)
+        if order is None:
+            return None
+        subject = f"Your order {order.number}"
+        message = _message("order_link", subject, order.email, order=order, link=order_link(order))
+        return Email(message, order.id)
+    if kind == VERIFY_EMAIL:
+        user = outbox_message.user
+        if user is None or user.is_verified:
+            return None
+        link = absolute_url("auth.verify_email", token=verification_token(user.id, user.email))
+        return Email(_message("verify_email", "Please confirm your email", user.email, link=link))
+    if kind == PASSWORD_RESET:
+        user = find_user(outbox_message.recipient)
+        if user is None:
+            return None
+        link = absolute_url("auth.reset_password", token=reset_token(user.id, user.password_hash))
+        return Email(_message("password_reset", "Reset your password", user.email, link=link))
+    raise ValueError(f"unknown outbox message kind {kind!r}")
+
+
+def confirmation_message(order: Order, link: str | None = None) -> Message:
     subject = f"Your order {order.number}"
-    return Message(
-        subject=subject,
-        recipients=[order.user.email],
-        body=render_template("emails/order_confirmation.txt", order=order),
-        html=render_template("emails/order_confirmation.html", order=order),
-    )
-
-
-PAYMENT_RECEIVED = "payment_received"  # the outbox kind of the email below
+    return _message("order_confirmation", subject, order.contact_email, order=order, link=link)
 
 
 def payment_received_message(order: Order) -> Message:
+    subject = f"Payment received for your order {order.number}"
+    return _message("payment_received", subject, order.contact_email, order=order)
+
+
+def _message(template: str, subject: str, recipient: str, **context) -> Message:
     return Message(
-        subject=f"Payment received for your order {order.number}",
-        recipients=[order.user.email],
-        body=render_template("emails/payment_received.txt", order=order),
-        html=render_template("emails/payment_received.html", order=order),
+        subject=subject,
+        recipients=[recipient],
+        body=render_template(f"emails/{template}.txt", **context),
+        html=render_template(f"emails/{template}.html", **context),
     )
 
 
-def send_confirmation(order: Order) -> None:
-    """Send the confirmation; with no mail server configured, write it to the log."""
-    _send(confirmation_message(order))
-
-
-def send_payment_received(order: Order) -> None:
-    """Send the "payment received" email (card payments, docs/payments.md)."""
-    _send(payment_received_message(order))
-
-
-def _send(message: Message) -> None:
+def send_email(message: Message) -> None:
+    """Send an email; with no mail server configured, write it to the log."""
     if current_app.config.get("MAIL_SUPPRESS_SEND") and not current_app.testing:
         log.info("email to %s: %s\n%s", message.recipients, message.subject, message.body)
     with TimedConnection(current_app.extensions["mail"]) as connection:

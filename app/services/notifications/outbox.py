@@ -14,7 +14,14 @@ from sqlalchemy import or_, select, update
 
 from app.extensions import db
 from app.models import Order, OrderEvent, OutboxMessage
-from app.models.orders import OUTBOX_FAILED, OUTBOX_PENDING, OUTBOX_SENDING, OUTBOX_SENT
+from app.models.orders import (
+    ORDER_CONFIRMATION,
+    ORDER_LINK,
+    OUTBOX_FAILED,
+    OUTBOX_PENDING,
+    OUTBOX_SENDING,
+    OUTBOX_SENT,
+)
 from app.models.types import utcnow
 from app.services.notifications.events import emails_owed
 
@@ -23,8 +30,29 @@ from app.services.notifications.events import emails_owed
 # many attempts a mail-server outage takes (docs/decisions.md#giving-up-on-an-email).
 GIVE_UP_AFTER = timedelta(days=3)
 
-# What the order's timeline says once a message of each kind is sent.
-SENT_EVENTS = {"payment_received": "Payment received email sent."}
+# What the order's timeline says once a message of each kind is sent (emails about no
+# order, a password reset or verification, leave no event).
+SENT_EVENTS = {
+    ORDER_CONFIRMATION: "Confirmation email sent.",
+    "payment_received": "Payment received email sent.",
+    ORDER_LINK: "Order link emailed.",
+}
+
+
+def queue_email(
+    kind: str,
+    *,
+    order_id: int | None = None,
+    user_id: int | None = None,
+    recipient: str | None = None,
+    payload: dict | None = None,
+) -> OutboxMessage:
+    """An email owed, added to the caller's transaction: announce it after the commit (announce_owed)."""
+    message = OutboxMessage(
+        kind=kind, order_id=order_id, user_id=user_id, recipient=recipient, payload=payload
+    )
+    db.session.add(message)
+    return message
 
 
 def claim_lease() -> timedelta:
@@ -80,13 +108,22 @@ def claim(message_id: int) -> OutboxMessage | None:
     return db.session.get(OutboxMessage, message_id) if claimed else None
 
 
-def mark_sent(message: OutboxMessage) -> None:
-    """Record the email as sent, with an event on its order; commits."""
+def mark_sent(message: OutboxMessage, order_id: int | None = None) -> None:
+    """Record the email as sent, with an event on its order (`order_id` for a message that
+    found its order by number); commits."""
     message.status = OUTBOX_SENT
     message.sent_at = utcnow()
     message.last_error = ""
-    sent = SENT_EVENTS.get(message.kind, "Confirmation email sent.")
-    db.session.add(OrderEvent(order_id=message.order_id, kind="email", message=sent))
+    order_id = order_id or message.order_id
+    if order_id is not None and message.kind in SENT_EVENTS:
+        db.session.add(OrderEvent(order_id=order_id, kind="email", message=SENT_EVENTS[message.kind]))
+    db.session.commit()
+
+
+def mark_nothing_to_send(message: OutboxMessage, reason: str) -> None:
+    """Done without an email: e.g. a reset asked for an email no account has; commits."""
+    message.status = OUTBOX_SENT
+    message.last_error = reason[:1000]
     db.session.commit()
 
 
@@ -99,7 +136,7 @@ def mark_failed(message: OutboxMessage, error: str) -> None:
 
 def resend_confirmation(order: Order, actor_id: int) -> OutboxMessage:
     """Owe the confirmation email again (a new outbox message); commits, then announces it."""
-    message = OutboxMessage(order_id=order.id, kind="order_confirmation")
+    message = OutboxMessage(order_id=order.id, kind=ORDER_CONFIRMATION)
     db.session.add(message)
     db.session.add(
         OrderEvent(

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Coupon, Order
+from app.models import Coupon, Order, User
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import CANCELLED
 from app.models.types import MAX_INT, utcnow
@@ -50,14 +50,23 @@ def check_coupon(
     return coupon
 
 
-def usable_coupon(code: str, subtotal: Decimal, user_id: int) -> Coupon:
+def usable_coupon(
+    code: str, subtotal: Decimal, user_id: int | None, guest_email: str | None = None
+) -> Coupon:
     """The coupon with this code if every rule holds for this shopper and subtotal; CouponUnusable otherwise.
 
-    The coupon and the shopper's live uses of it are read in one statement.
+    The coupon and the shopper's live uses of it are read in one statement. A guest's
+    uses are counted by email: the guest orders with it, and the orders of the account
+    that has it, if any.
     """
+    if guest_email is None:
+        whose = Order.user_id == user_id
+    else:
+        account = select(User.id).where(func.lower(User.email) == guest_email).scalar_subquery()
+        whose = (Order.email == guest_email) | (Order.user_id == account)
     user_uses = (
         select(func.count(Order.id))
-        .where(Order.user_id == user_id, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
+        .where(whose, Order.coupon_id == Coupon.id, Order.status != CANCELLED)
         .scalar_subquery()
     )
     row = db.session.execute(

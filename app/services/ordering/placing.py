@@ -5,12 +5,16 @@ answered from its idempotency key on a repeat), and hands the confirmation email
 after the commit. The unit of work, `_order_from_cart`, runs the seed's steps as
 one fixed list of statements, however many lines the cart holds (docs/behaviour.md#stock-and-order-creation):
 
-1. lock the shopper's cart row, so two checkouts of one cart run one at a time;
+1. lock the shopper's (or the guest's) cart row, so two checkouts of one cart run
+   one at a time;
 2. read the cart lines with their products' current price and stock (refusing an
    empty cart or a short line before anything is written);
-3. read the shipping address, or save the new one to the shopper's book;
-4. read the coupon (with the shopper's uses of it) and compute the totals;
-5. insert the order, its idempotency key, lines, event and outbox message;
+3. read the shipping address, or save the new one to the shopper's book (a guest's
+   is copied onto the order only);
+4. read the coupon (with the shopper's uses of it, a guest's counted by email) and
+   compute the totals;
+5. insert the order, its idempotency key, lines, event and outbox message (and a
+   guest's link key);
 6. empty the cart;
 7. lock the lines' products in product-id order, take stock for every line in one
    guarded UPDATE (stock.py), then use the coupon with one guarded UPDATE: unlike
@@ -59,6 +63,14 @@ from app.services.errors import (
 from app.services.ordering.cart import CartLine, cart_lines, clear_cart, lock_cart
 from app.services.ordering.coupons import usable_coupon
 from app.services.ordering.events import order_placed
+from app.services.ordering.guests import (
+    INSERT_ACCESS_KEY,
+    Guest,
+    access_key_row,
+    add_access_key,
+    hold_email,
+    new_access_key,
+)
 from app.services.ordering.idempotency import earlier_order, request_fingerprint
 from app.services.ordering.pricing import PricingRules, Totals, compute_totals, line_total
 from app.services.ordering.stock import refuse_short_lines, take_stock
@@ -95,18 +107,29 @@ USE_COUPON = (
 class PlacedOrder:
     order: Order
     created: bool  # False when an earlier request with the same key made it
+    access_key: str | None = None  # a guest's order: the key of its private link, shown once
 
 
 @dataclass
 class OrderRequest:
     """What the shopper asked for, checked as far as it can be without the database."""
 
-    user_id: int
+    user_id: int | None  # None for a guest
     address_id: int | None  # one of the shopper's saved addresses, or
     new_address: dict[str, str] | None  # a new address's fields, cleaned
     coupon_code: str | None
     idempotency_key: str | None
     request_hash: str | None
+    guest: Guest | None = None  # a guest's checkout: their cart, email and address
+    access_key: str | None = None  # the new guest order's link key
+
+    @property
+    def cart_owner(self):
+        return self.guest.visitor if self.guest else self.user_id
+
+    @property
+    def guest_email(self) -> str | None:
+        return self.guest.email if self.guest else None
 
 
 def new_order_number() -> str:
@@ -114,22 +137,28 @@ def new_order_number() -> str:
 
 
 def place_order(
-    user_id: int,
-    ship_to: int | dict[str, str],
+    user_id: int | None,
+    ship_to: int | dict[str, str] | None,
     coupon_code: str | None = None,
     *,
     idempotency_key: str | None = None,
     request_hash: str | None = None,
+    guest: Guest | None = None,
 ) -> PlacedOrder:
     """Turn the shopper's cart into an order shipped to `ship_to`, all or nothing; commits.
 
     `ship_to` is the id of one of the shopper's addresses, or a new address's fields, saved
-    to their address book in the order's own transaction. With an idempotency key, a repeat
-    returns the order the key first made. Raises ValidationFailed (a bad new address),
-    EmptyCart, AddressNotYours, CouponUnusable, InsufficientStock, IdempotencyKeyReused or
-    IdempotencyKeyInUse, having changed nothing.
+    to their address book in the order's own transaction. A guest's checkout (`guest`, with
+    no user and no `ship_to`) orders the visitor's cart to the guest's address, with no
+    account. With an idempotency key, a repeat returns the order the key first made.
+    Raises ValidationFailed (a bad new address), EmptyCart, AddressNotYours,
+    CouponUnusable, InsufficientStock, IdempotencyKeyReused or IdempotencyKeyInUse,
+    having changed nothing.
     """
-    request = _order_request(user_id, ship_to, coupon_code, idempotency_key, request_hash)
+    if guest is not None:
+        request = _guest_order_request(guest, coupon_code, idempotency_key, request_hash)
+    else:
+        request = _order_request(user_id, ship_to, coupon_code, idempotency_key, request_hash)
     unit_of_work = partial(_placed_once, request)
     placed = run_with_retries(unit_of_work) or run_with_retries(unit_of_work)
     if placed is None:
@@ -161,6 +190,18 @@ def _order_request(user_id, ship_to, coupon_code, idempotency_key, request_hash)
     return OrderRequest(user_id, address_id, new_address, coupon_code, idempotency_key, request_hash)
 
 
+def _guest_order_request(guest: Guest, coupon_code, idempotency_key, request_hash) -> OrderRequest:
+    """A guest's request: their address is already checked (guests.checked_guest)."""
+    coupon_code = (coupon_code or "").strip() or None
+    if idempotency_key is not None and request_hash is None:
+        # The same visitor, email and address: a repeat from the same browser's form.
+        asked = {"visitor": guest.visitor.token_hash, "email": guest.email, "address": guest.address}
+        request_hash = request_fingerprint({**asked, "coupon_code": coupon_code})
+    return OrderRequest(
+        None, None, guest.address, coupon_code, idempotency_key, request_hash, guest, new_access_key()
+    )
+
+
 def _placed_once(request: OrderRequest) -> PlacedOrder | None:
     """The new order, or the one an earlier request with the same key made; None if that one is in flight."""
     try:
@@ -178,20 +219,26 @@ def _placed_once(request: OrderRequest) -> PlacedOrder | None:
         if placed is None:
             raise
         return placed
-    return PlacedOrder(order, created=True)
+    return PlacedOrder(order, created=True, access_key=request.access_key)
 
 
 def _order_from_cart(request: OrderRequest) -> Order:
     """The unit of work, step by step as the module's docstring lists them; commits."""
     now = utcnow()
     connection = db.session.connection()  # one for the whole checkout: each lookup has a cost
-    cart_id = lock_cart(request.user_id, connection, now)
+    cart_id = lock_cart(request.cart_owner, connection, now)
     if cart_id is None:
         raise EmptyCart()
-    lines = _lines_to_order(connection, request.user_id)
+    lines = _lines_to_order(connection, request.cart_owner)
     shipping_address = _shipping_address(connection, request)
     subtotal = sum(line.line_total for line in lines)
-    coupon = usable_coupon(request.coupon_code, subtotal, request.user_id) if request.coupon_code else None
+    if request.guest and request.coupon_code:
+        hold_email(connection, request.guest_email)  # before counting the email's uses of the coupon
+    coupon = (
+        usable_coupon(request.coupon_code, subtotal, request.user_id, request.guest_email)
+        if request.coupon_code
+        else None
+    )
     totals = compute_totals(subtotal, coupon, PricingRules.from_config())
     order = _as_written(_insert_order(connection, request, now, lines, shipping_address, coupon, totals))
     clear_cart(cart_id, connection)
@@ -206,9 +253,9 @@ def _order_from_cart(request: OrderRequest) -> Order:
     return order
 
 
-def _lines_to_order(connection: Connection, user_id: int) -> list[CartLine]:
+def _lines_to_order(connection: Connection, owner) -> list[CartLine]:
     """The cart's lines; EmptyCart, or InsufficientStock naming every short line, before any write."""
-    lines = cart_lines(user_id, connection)
+    lines = cart_lines(owner, connection)
     if not lines:
         raise EmptyCart()
     refuse_short_lines(lines)
@@ -224,7 +271,8 @@ def _shipping_address(connection: Connection, request: OrderRequest) -> dict:
         if row is None:
             raise AddressNotYours()
         return dict(zip(SHIP_COLUMN_NAMES, row, strict=True))
-    _save_new_address(connection, request.user_id, request.new_address)
+    if request.guest is None:  # a guest has no address book
+        _save_new_address(connection, request.user_id, request.new_address)
     return {
         ship: request.new_address[name]
         for ship, name in zip(SHIP_COLUMN_NAMES, ADDRESS_FIELD_NAMES, strict=True)
@@ -267,6 +315,7 @@ def _insert_order(
     order_row = {
         "number": new_order_number(),
         "user_id": user_id,
+        "email": request.guest_email,
         "status": PENDING,
         "currency": totals.currency,
         "coupon_id": coupon.id if coupon else None,
@@ -281,6 +330,8 @@ def _insert_order(
         "updated_at": now,
     }
     order_id = connection.scalar(INSERT_ORDER, order_row)
+    if request.access_key is not None:
+        connection.execute(INSERT_ACCESS_KEY, access_key_row(order_id, request.access_key, now))
     if request.idempotency_key is not None:
         key_row = {"user_id": user_id, "key": request.idempotency_key, "request_hash": request.request_hash}
         connection.execute(INSERT_KEY, {**key_row, "order_id": order_id, "created_at": now})
@@ -340,6 +391,12 @@ def _use_coupon(connection: Connection, coupon: Coupon) -> None:
 
 
 def _replay(request: OrderRequest) -> PlacedOrder | None:
-    """The order an earlier request with this key made, as placed; None if the key may be used afresh."""
+    """The order an earlier request with this key made, as placed; None if the key may be used afresh.
+
+    A guest gets a new key to it: the first one was shown only to the first request.
+    """
     order = earlier_order(request.user_id, request.idempotency_key, request.request_hash)
-    return PlacedOrder(order, created=False) if order is not None else None
+    if order is None:
+        return None
+    access_key = add_access_key(order.id) if request.guest else None
+    return PlacedOrder(order, created=False, access_key=access_key)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from app.models import Coupon
 from app.services.errors import CouponUnusable, OrderTooLarge, ValidationFailed
-from app.services.ordering.cart import CartView, get_cart
+from app.services.ordering.cart import CartOwner, CartView, Visitor, get_cart
 from app.services.ordering.coupons import usable_coupon
 from app.services.ordering.pricing import Totals, compute_totals
 
@@ -32,14 +32,18 @@ class CheckoutPreview:
         return self.totals
 
 
-def preview_checkout(user_id: int, coupon_code: str | None = None) -> CheckoutPreview:
-    """The shopper's cart with its totals, and the coupon applied if every rule lets it be."""
-    cart = get_cart(user_id)
+def preview_checkout(
+    owner: CartOwner, coupon_code: str | None = None, guest_email: str | None = None
+) -> CheckoutPreview:
+    """The shopper's (or visitor's) cart with its totals, and the coupon applied if every rule
+    lets it be; a guest's uses of the coupon are counted by `guest_email`."""
+    cart = get_cart(owner)
     code = (coupon_code or "").strip()
     coupon = unusable_coupon = too_large = None
     if code:
+        user_id = None if isinstance(owner, Visitor) else owner
         try:
-            coupon = usable_coupon(code, cart.subtotal, user_id)
+            coupon = usable_coupon(code, cart.subtotal, user_id, guest_email)
         except CouponUnusable as refused:
             unusable_coupon = refused
     try:
