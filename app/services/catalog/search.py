@@ -119,7 +119,9 @@ def find_products(found: ProductFilter, *, page: int = 1, per_page: int = 12) ->
 
 
 def _matching_words(statement, words: str):
-    if db.engine.dialect.name == "postgresql":
+    """Full text on PostgreSQL; a literal substring match on SQLite, and for a search with no
+    letter or digit (such as `%`), which full text would read as no words at all."""
+    if db.engine.dialect.name == "postgresql" and any(character.isalnum() for character in words):
         query = func.websearch_to_tsquery(SEARCH_LANGUAGE, words)
         rank = func.ts_rank(Product.search_vector, query)
         return statement.where(Product.search_vector.op("@@")(query)), rank
