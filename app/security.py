@@ -72,40 +72,21 @@ def _login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _per_address_limit(message: str):
+    """A POST limit at the login rate, per visitor address, refused with `message` and when to retry."""
+    return limiter.limit(
+        _login_rate_limit, methods=["POST"], error_message=f"{message} Please wait a minute and try again."
+    )
+
+
 # Created once: the limiter is shared by every app built in this process (tests
 # build one per test), and one limit object keeps it from being counted twice.
-login_rate_limit = limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    error_message="Too many login attempts. Please wait a minute and try again.",
-)
-registration_rate_limit = limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    error_message="Too many sign-ups from your address. Please wait a minute and try again.",
-)
-
-
-password_reset_rate_limit = limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    error_message="Too many password reset requests. Please wait a minute and try again.",
-)
-new_password_rate_limit = limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    error_message="Too many attempts. Please wait a minute and try again.",
-)
-verification_rate_limit = limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    error_message="Too many verification emails asked for. Please wait a minute and try again.",
-)
-order_find_rate_limit = limiter.limit(
-    _login_rate_limit,
-    methods=["POST"],
-    error_message="Too many order look-ups. Please wait a minute and try again.",
-)
+login_rate_limit = _per_address_limit("Too many login attempts.")
+registration_rate_limit = _per_address_limit("Too many sign-ups from your address.")
+password_reset_rate_limit = _per_address_limit("Too many password reset requests.")
+new_password_rate_limit = _per_address_limit("Too many attempts.")
+verification_rate_limit = _per_address_limit("Too many verification emails asked for.")
+order_find_rate_limit = _per_address_limit("Too many order look-ups.")
 
 
 def _email_in_form() -> str:
