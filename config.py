@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 from limits import parse_many
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -59,6 +60,11 @@ class Config:
     # The rate limit of /orders/find per email (per client address it is LOGIN_RATE_LIMIT).
     ORDER_FIND_EMAIL_RATE_LIMIT = os.environ.get("ORDER_FIND_EMAIL_RATE_LIMIT", "5/hour")
 
+    # The shop as shoppers see it: its name in the header, titles and emails, an optional
+    # logo image, and the locale its pages, emails, money and dates are written in.
+    STORE_NAME = os.environ.get("STORE_NAME", "Storefront")
+    STORE_LOGO_URL = os.environ.get("STORE_LOGO_URL") or None
+    STORE_LOCALE = os.environ.get("STORE_LOCALE", "en_US")
     STORE_CURRENCY = os.environ.get("STORE_CURRENCY", "USD")
     TAX_RATE = os.environ.get("TAX_RATE", "0.08")
     SHIPPING_FLAT_RATE = os.environ.get("SHIPPING_FLAT_RATE", "5.00")
@@ -124,6 +130,13 @@ def _currency_code(code: str) -> None:
         raise ValidationError("Not an ISO 4217 currency code, like USD or EUR.")
 
 
+def _locale(name: str) -> None:
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        raise ValidationError("Not a locale, like en_US or de_DE.") from None
+
+
 def _rate_limit(limit: str) -> None:
     try:
         parse_many(limit)
@@ -160,6 +173,8 @@ class Settings(Schema):
     STORE_URL = fields.Url(require_tld=False, schemes={"http", "https"})
     GUEST_CHECKOUT = fields.Boolean(falsy=fields.Boolean.falsy | {""})
     ORDER_FIND_EMAIL_RATE_LIMIT = fields.String(validate=_rate_limit)
+    STORE_NAME = fields.String(validate=validate.Length(min=1, max=80))
+    STORE_LOCALE = fields.String(validate=_locale)
     STORE_CURRENCY = fields.String(validate=_currency_code)
     TAX_RATE = _amount(min=0, max=1)  # a fraction: 0.08 is 8%
     SHIPPING_FLAT_RATE = _amount(min=0, cents=True)

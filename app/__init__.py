@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers the tables with the metadata)
     from app.extensions import (
+        babel,
         celery_init_app,
         csrf,
         db,
@@ -65,6 +66,8 @@ def _init_extensions(app: Flask) -> None:
         # No mail server configured: messages are written to the log instead.
         app.config["MAIL_SUPPRESS_SEND"] = True
     mail.init_app(app)
+    # One locale per shop (STORE_LOCALE): pages and emails, made in a request or on a worker.
+    babel.init_app(app, locale_selector=lambda: app.config["STORE_LOCALE"])
     app.config.setdefault("RATELIMIT_STORAGE_URI", _rate_limit_storage(app.config))
     limiter.init_app(app)
     celery_init_app(app)

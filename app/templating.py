@@ -1,8 +1,16 @@
-"""Template filters and globals shared by every page and email."""
+"""Template filters and globals shared by every page and email.
 
+Money and dates are written the way the shop's locale (STORE_LOCALE) writes them, by Babel:
+`$12.50` in en_US, `12,50 €` in de_DE.
+"""
+
+from datetime import datetime
 from decimal import Decimal
 
 from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime
+
+from app.services.accounts.address_format import address_lines
 
 
 def register(app: Flask) -> None:
@@ -10,8 +18,22 @@ def register(app: Flask) -> None:
     def money(amount: Decimal | None) -> str:
         if amount is None:
             return ""
-        return f"{app.config['STORE_CURRENCY']} {Decimal(amount):,.2f}"
+        return format_currency(Decimal(amount), app.config["STORE_CURRENCY"])
+
+    @app.template_filter("date")
+    def date(moment: datetime | None, format: str = "medium") -> str:
+        return format_date(moment, format) if moment is not None else ""
+
+    @app.template_filter("datetime")
+    def date_and_time(moment: datetime | None, format: str = "medium") -> str:
+        return format_datetime(moment, format) if moment is not None else ""
+
+    app.add_template_filter(address_lines)
 
     @app.context_processor
     def store_globals() -> dict:
-        return {"store_currency": app.config["STORE_CURRENCY"]}
+        return {
+            "store_currency": app.config["STORE_CURRENCY"],
+            "store_name": app.config["STORE_NAME"],
+            "store_logo_url": app.config["STORE_LOGO_URL"],
+        }

@@ -25,7 +25,7 @@ def revenue_rows(html: str) -> dict[str, tuple[str, str]]:
     table = html[html.index('id="revenue-table"') : html.index("</table>", html.index('id="revenue-table"'))]
     rows = re.findall(
         r"<td>(\d{4}-\d\d-\d\d)</td><td class=\"num\">(\d+)</td><td class=\"num\">"
-        r"<span class=\"money\">USD ([\d.,]+)</span>",
+        r"<span class=\"money\">\$([\d.,]+)</span>",
         table,
     )
     return {day: (orders, revenue) for day, orders, revenue in rows}
@@ -35,7 +35,7 @@ def test_the_dashboard_shows_todays_orders_and_revenue_without_cancelled_ones(ad
     html = admin_client.get("/admin").get_data(as_text=True)
 
     assert re.search(r'id="orders-today"><strong>2</strong>', html)
-    assert re.search(r'id="revenue-today"><strong><span class="money">USD 91.40</span>', html)
+    assert re.search(r'id="revenue-today"><strong><span class="money">\$91.40</span>', html)
 
 
 def test_the_revenue_table_covers_the_last_14_days(admin_client, sales):
@@ -54,7 +54,7 @@ def test_the_revenue_chart_is_an_inline_svg_with_one_bar_per_day(admin_client, s
 
     assert 'role="img"' in svg
     assert svg.count("<rect") == 14
-    assert f"{sales.isoformat()}: USD 91.40 from 2 orders" in svg
+    assert f"{sales.isoformat()}: $91.40 from 2 orders" in svg
 
 
 def test_the_tallest_bar_is_the_best_day(admin_client, sales):

@@ -80,7 +80,7 @@ def test_the_list_shows_orders_newest_first_with_totals_and_status(admin_client,
     assert '<span class="status status-paid">paid</span>' in html
     assert '<span class="status status-pending">pending</span>' in html
     assert "bob@shop.test" in html
-    assert "USD 64.80" in html  # 3 x 20.00, free shipping, 8% tax
+    assert "$64.80" in html  # 3 x 20.00, free shipping, 8% tax
 
 
 def test_the_list_is_paginated(admin_client, orders):

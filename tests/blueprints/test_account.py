@@ -244,7 +244,7 @@ def test_order_history_lists_orders_newest_first_with_links(client, logged_in):
     assert page.index("SO-NEWER222") < page.index("SO-OLDER111")
     assert 'href="/orders/SO-NEWER222"' in page
     assert "Pending" in page and "Delivered" in page
-    assert "USD 54.00" in page and "USD 18.20" in page
+    assert "$54.00" in page and "$18.20" in page
     assert now.strftime("%Y-%m-%d") in page
 
 

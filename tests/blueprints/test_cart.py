@@ -38,9 +38,9 @@ def test_cart_shows_lines_prices_totals_subtotal_and_checkout(client, logged_in)
 
     page = client.get("/cart").get_data(as_text=True)
 
-    assert "Blue Mug" in page and "USD 12.50" in page and "USD 25.00" in page
-    assert "Teapot" in page and "USD 30.00" in page
-    assert "Subtotal (3 items)" in page and "USD 55.00" in page
+    assert "Blue Mug" in page and "$12.50" in page and "$25.00" in page
+    assert "Teapot" in page and "$30.00" in page
+    assert "Subtotal (3 items)" in page and "$55.00" in page
     assert 'value="2" min="0" max="999"' in page
     assert 'href="/checkout"' in page
 

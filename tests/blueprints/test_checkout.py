@@ -86,10 +86,10 @@ def test_checkout_page_shows_the_cart_lines_and_totals(shopping):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Blue Teapot" in page and "TEA-1" in page
-    assert "USD 25.00" in page  # subtotal
-    assert "USD 5.00" in page  # shipping, under the free-shipping threshold
-    assert "USD 2.00" in page  # tax: 8% of 25.00
-    assert "USD 32.00" in page  # total payable
+    assert "$25.00" in page  # subtotal
+    assert "$5.00" in page  # shipping, under the free-shipping threshold
+    assert "$2.00" in page  # tax: 8% of 25.00
+    assert "$32.00" in page  # total payable
 
 
 def test_checkout_page_preselects_the_default_address(shopping, shopper, address):
@@ -147,9 +147,9 @@ def test_applying_a_coupon_previews_the_discounted_totals(shopping, address):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Coupon TENOFF applied" in page
-    assert '-<span class="money">USD 2.50</span>' in page  # discount: 10% of 25.00
-    assert "USD 1.80" in page  # tax on 22.50
-    assert "USD 29.30" in page  # 22.50 + 5.00 + 1.80
+    assert '-<span class="money">$2.50</span>' in page  # discount: 10% of 25.00
+    assert "$1.80" in page  # tax on 22.50
+    assert "$29.30" in page  # 22.50 + 5.00 + 1.80
     assert shop_state() == before  # a preview places nothing
 
 
@@ -173,7 +173,7 @@ def test_applying_an_unusable_coupon_names_the_rule_it_fails(shopping, address, 
 
     page = response.get_data(as_text=True)
     assert reason in page
-    assert "USD 32.00" in page  # the totals stay undiscounted
+    assert "$32.00" in page  # the totals stay undiscounted
 
 
 # --- placing the order ------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def test_placing_an_order_redirects_303_to_its_page_with_the_totals(shopping, ad
     assert response.headers["Location"].endswith(f"/orders/{order.number}")
     page = shopping.get(response.headers["Location"]).get_data(as_text=True)
     assert f"Thank you! Your order {order.number} has been placed." in page
-    assert "USD 25.00" in page and "USD 2.00" in page and "USD 32.00" in page
+    assert "$25.00" in page and "$2.00" in page and "$32.00" in page
 
 
 def test_placing_an_order_takes_the_stock_and_empties_the_cart(shopping, address, teapot):

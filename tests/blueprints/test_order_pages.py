@@ -55,9 +55,9 @@ def test_order_page_shows_the_lines_totals_and_shipping_address(browsing, order)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert order.number in page and "pending" in page
-    assert "Blue Teapot" in page and "TEA-1" in page and "USD 12.50" in page
+    assert "Blue Teapot" in page and "TEA-1" in page and "$12.50" in page
     for amount in ("25.00", "2.50", "5.00", "1.80", "29.30"):
-        assert f"USD {amount}" in page
+        assert f"${amount}" in page
     assert "coupon TENOFF" in page
     assert "Ada Lovelace" in page and "London" in page
 
@@ -69,7 +69,7 @@ def test_order_page_keeps_the_prices_and_address_the_order_was_placed_with(brows
 
     page = browsing.get(f"/orders/{order.number}").get_data(as_text=True)
 
-    assert "USD 12.50" in page and "USD 99.00" not in page
+    assert "$12.50" in page and "$99.00" not in page
     assert "London" in page and "Paris" not in page
 
 

@@ -119,7 +119,7 @@ def press_pay_by_keyboard(page) -> None:
 def test_paying_with_3d_secure_ends_on_payment_received(shopper, localstripe):
     page = shopper.page
     number = place_order(page)
-    expect(page.locator("#amount")).to_have_text("USD 15.53")  # 9.75 + 5.00 shipping + 0.78 tax
+    expect(page.locator("#amount")).to_have_text("$15.53")  # 9.75 + 5.00 shipping + 0.78 tax
     check_accessibility(page)
     put_3ds_card_on_the_intent(localstripe, page)
 

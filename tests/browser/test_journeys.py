@@ -64,7 +64,7 @@ def test_a_new_shopper_buys_with_a_coupon_sees_the_order_and_cancels_it(open_bro
     page.get_by_label(f"Quantity of {MUG}").fill("3")
     page.get_by_role("button", name="Update").click()
     expect(flash(page)).to_contain_text("Your cart is updated")
-    expect(page.get_by_role("table")).to_contain_text("USD 37.50")
+    expect(page.get_by_role("table")).to_contain_text("$37.50")
     check_accessibility(page)
 
     page.get_by_role("link", name="Checkout").click()
@@ -75,8 +75,8 @@ def test_a_new_shopper_buys_with_a_coupon_sees_the_order_and_cancels_it(open_bro
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text(f"Coupon {COUPON_CODE} applied")).to_be_visible()
     # 37.50 - 10% = 33.75, under the free-shipping threshold: + 5.00 shipping + 2.70 tax
-    expect(_totals(page)).to_contain_text("USD 3.75")
-    expect(_totals(page)).to_contain_text("USD 41.45")
+    expect(_totals(page)).to_contain_text("$3.75")
+    expect(_totals(page)).to_contain_text("$41.45")
     check_accessibility(page)
 
     page.get_by_role("radio", name=re.compile("A new address")).check()
@@ -91,7 +91,7 @@ def test_a_new_shopper_buys_with_a_coupon_sees_the_order_and_cancels_it(open_bro
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text("Order SO-")
     number = order_number_in(heading.inner_text())
-    expect(_totals(page)).to_contain_text("USD 41.45")
+    expect(_totals(page)).to_contain_text("$41.45")
     expect(page.locator("#shipping-address")).to_contain_text("Grace Hopper")
     check_accessibility(page)
     shopper.screenshot(SCREENSHOTS / "confirmation.png")
@@ -209,7 +209,7 @@ def test_a_bad_coupon_is_refused_with_the_reason(open_browser):
     page.get_by_label("Coupon code").fill(EXPIRED_COUPON_CODE)
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("This coupon has expired.").first).to_be_visible()
-    expect(_totals(page)).to_contain_text("USD 0.00")  # no discount was given
+    expect(_totals(page)).to_contain_text("$0.00")  # no discount was given
 
     _fill_new_address(page, "Coupon Tester")
     page.get_by_role("button", name="Place order").click()
