@@ -8,6 +8,8 @@ Chromium and axe-core are installed by `scripts/browser-deps.sh`. Without them
 these tests are skipped, unless STOREFRONT_REQUIRE_SERVICES=1 (CI), where they fail.
 """
 
+import contextlib
+import json
 import os
 import shutil
 import socket
@@ -20,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.demo_orders import DemoOrders
 from tests.browser.helpers import AXE_JS, ROOT
 
 CHROMIUM = Path(os.environ.get("STOREFRONT_CHROMIUM", "/usr/bin/chromium"))
@@ -85,9 +88,17 @@ def browser_dependencies() -> None:
 @pytest.fixture(scope="session")
 def server_database_url(tmp_path_factory):
     """A database for the server alone: created for this run, dropped after it."""
+    with scratch_database(tmp_path_factory.mktemp("browser-db")) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def scratch_database(folder: Path):
+    """A new empty database: a fresh PostgreSQL database next to TEST_DATABASE_URL, dropped
+    afterwards, or a SQLite file in `folder`."""
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
-        yield f"sqlite:///{tmp_path_factory.mktemp('browser-db') / 'shop.db'}"
+        yield f"sqlite:///{folder / 'shop.db'}"
         return
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
@@ -104,7 +115,7 @@ def server_database_url(tmp_path_factory):
         admin_engine.dispose()
 
 
-def _server_env(database_url: str) -> dict[str, str]:
+def server_env(database_url: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in SERVER_ENV_DROPPED}
     env.update(
         DATABASE_URL=database_url,
@@ -132,14 +143,33 @@ def _flask(env: dict[str, str], *args: str) -> str:
 @pytest.fixture(scope="session")
 def browser_shop(browser_dependencies, server_database_url, tmp_path_factory) -> dict[str, str]:
     """The schema and the data, made with the shop's own commands."""
-    env = _server_env(server_database_url)
+    env = server_env(server_database_url)
+    prepare_shop(env, tmp_path_factory.mktemp("browser-data"))
+    return env
+
+
+def prepare_shop(env: dict[str, str], folder: Path) -> None:
+    """Migrate the server's database and fill it with the shop's own commands."""
     _flask(env, "db", "upgrade")
     _flask(env, "seed-demo")
-    csv_file = tmp_path_factory.mktemp("browser-data") / "products.csv"
+    csv_file = folder / "products.csv"
     csv_file.write_text(EXTRA_PRODUCTS_CSV)
     _flask(env, "products", "import", str(csv_file))
     _flask(env, "coupons", "create", EXPIRED_COUPON_CODE, "--percent", "20", "--valid-until", "2020-06-01")
-    return env
+
+
+def add_demo_orders(env: dict[str, str]) -> DemoOrders:
+    """Orders in every status, a full cart and the other emails (tests/browser/demo_orders.py)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.browser.demo_orders"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, f"the demo orders failed:\n{result.stdout}\n{result.stderr}"
+    return DemoOrders(**json.loads(result.stdout.strip().splitlines()[-1]))
 
 
 # The server ------------------------------------------------------------------------
@@ -174,15 +204,21 @@ def server_log(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def live_server(browser_shop, server_log) -> str:
     """The shop served by gunicorn (two workers, as in production), stopped after the run."""
+    with serve(browser_shop, server_log) as base_url:
+        yield base_url
+
+
+@contextlib.contextmanager
+def serve(env: dict[str, str], log_file: Path):
+    """Serve the shop with gunicorn on a free port; yields its base URL, stops it after."""
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    log_file = server_log
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     with open(log_file, "w") as log:
         process = subprocess.Popen(
             [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60", "wsgi:app"],
             cwd=ROOT,
-            env=browser_shop,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -222,8 +258,8 @@ def pytest_runtest_makereport(item, call):
 class BrowserSession:
     """One person's browser window: a fresh context (cookies of its own) and a page."""
 
-    def __init__(self, chromium, base_url: str, name: str):
-        self.context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    def __init__(self, chromium, base_url: str, name: str, width: int = 1280):
+        self.context = chromium.new_context(base_url=base_url, viewport={"width": width, "height": 900})
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.name = name
