@@ -258,8 +258,8 @@ def pytest_runtest_makereport(item, call):
 class BrowserSession:
     """One person's browser window: a fresh context (cookies of its own) and a page."""
 
-    def __init__(self, chromium, base_url: str, name: str, width: int = 1280):
-        self.context = chromium.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    def __init__(self, chromium, base_url: str, name: str):
+        self.context = chromium.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.name = name

@@ -6,7 +6,12 @@ here. Paths name the demo data (tests/browser/demo_orders.py) in braces; a page 
 not every version of the shop has is `optional` and listed only where a route serves it.
 """
 
+import re
 from dataclasses import asdict, dataclass
+
+from playwright.sync_api import Page, expect
+
+from app.services.demo import ADMIN_EMAIL, ADMIN_PASSWORD, SHOPPER_EMAIL, SHOPPER_PASSWORD
 
 VISITOR, SHOPPER, ADMIN = "visitor", "shopper", "admin"
 
@@ -69,3 +74,27 @@ def pages_of_this_shop() -> list[SitePage]:
         return True
 
     return [page for page in PAGES if not page.optional or served(page)]
+
+
+def open_windows(chromium, base_url: str, width: int) -> dict[str, Page]:
+    """A browser window per person, `width` px wide at device scale 1, the shopper and the
+    admin logged in. The caller closes each page's context."""
+    windows = {}
+    for who in (VISITOR, SHOPPER, ADMIN):
+        context = chromium.new_context(
+            base_url=base_url, viewport={"width": width, "height": 900}, device_scale_factor=1
+        )
+        context.set_default_timeout(10_000)
+        windows[who] = context.new_page()
+    _log_in(windows[SHOPPER], SHOPPER_EMAIL, SHOPPER_PASSWORD)
+    _log_in(windows[ADMIN], ADMIN_EMAIL, ADMIN_PASSWORD)
+    return windows
+
+
+def _log_in(page: Page, email: str, password: str) -> None:
+    # Not helpers.log_in: on a narrow screen the header's "Log out" may sit in a closed menu.
+    page.goto("/auth/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).not_to_have_url(re.compile(r"/auth/login"))
