@@ -1,7 +1,8 @@
-"""Orders on a migrated, seeded demo database, made through the shop's own services: the demo
-shopper's orders in each status (pending, paid, shipped, cancelled), a guest's order, a cart
-with something in it, and the other emails a shop owes (a guest's order link, a password
-reset, an email verification), so every page and every email has something to show.
+"""Orders on a migrated, seeded demo database, made through the shop's own services: the
+demo shopper's orders in each status (pending, paid, shipped, delivered, cancelled), a
+guest's order, a cart with something in it, and the other emails a shop owes (a guest's
+order link, a password reset, an email verification), so every page and every email has
+something to show.
 
 Used by tests/browser/test_every_page.py and scripts/screenshots. Run it alone with
 `DATABASE_URL=... python -m tests.browser.demo_orders`: it prints what it made as JSON.
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Address, Category, Product
-from app.models.orders import PAID, SHIPPED
+from app.models.orders import DELIVERED, PAID, SHIPPED
 from app.services.accounts.passwords import request_password_reset
 from app.services.accounts.users import find_user, register_user
 from app.services.demo import ADMIN_EMAIL, SHOPPER_ADDRESS, SHOPPER_EMAIL
@@ -35,6 +36,7 @@ class DemoOrders:
     pending: str  # order numbers
     paid: str
     shipped: str
+    delivered: str
     cancelled: str
     guest: str
     guest_key: str  # the guest order's private link key
@@ -58,6 +60,9 @@ def make_demo_orders() -> DemoOrders:
     paid = lifecycle.change_status(shopper_order((2, 1)), PAID, admin.id)
     shipped = lifecycle.change_status(shopper_order((3, 3), (4, 1)), PAID, admin.id)
     shipped = lifecycle.change_status(shipped, SHIPPED, admin.id)
+    delivered = lifecycle.change_status(shopper_order((6, 1)), PAID, admin.id)
+    for status in (SHIPPED, DELIVERED):
+        delivered = lifecycle.change_status(delivered, status, admin.id)
     cancelled = cancelling.cancel_order(shopper_order((5, 1)), shopper.id)
     guest_order = _guest_order(products)
     # What the shopper has in the cart now, for the cart and checkout pages.
@@ -70,6 +75,7 @@ def make_demo_orders() -> DemoOrders:
         pending=pending.number,
         paid=paid.number,
         shipped=shipped.number,
+        delivered=delivered.number,
         cancelled=cancelled.number,
         guest=guest_order.order.number,
         guest_key=guest_order.access_key,
