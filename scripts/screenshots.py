@@ -8,6 +8,7 @@ Everything it starts is stopped and the database deleted, also when it fails.
 """
 
 import io
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -36,9 +37,11 @@ EMAIL_WIDTH = 600
 def main() -> None:
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: run scripts/browser-deps.sh")
+    # Stopped by a signal, it still stops the server and deletes the database on its way out.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, lambda number, frame: sys.exit(128 + number))
     OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.png"):
-        old.unlink()
+    before, written = set(OUT.glob("*.png")), []
     with tempfile.TemporaryDirectory(prefix="screenshots-") as scratch:
         folder = Path(scratch)
         env = server_env(f"sqlite:///{folder / 'shop.db'}")
@@ -48,32 +51,38 @@ def main() -> None:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
                 for width in PAGE_WIDTHS:
-                    photograph_pages(chromium, base_url, demo, width)
-                photograph_emails(chromium, env, base_url)
+                    written += photograph_pages(chromium, base_url, demo, width)
+                written += photograph_emails(chromium, env, base_url)
             finally:
                 chromium.close()
+    for stale in before - set(written):
+        stale.unlink()
+        print(f"{stale.relative_to(ROOT)}  deleted: no such page or email any more")
 
 
-def photograph_pages(chromium, base_url: str, demo, width: int) -> None:
-    windows = open_windows(chromium, base_url, width)
+def photograph_pages(chromium, base_url: str, demo, width: int) -> list[Path]:
+    windows, written = open_windows(chromium, base_url, width), []
     try:
         for site_page in pages_of_this_shop():
             page = windows[site_page.who]
             page.goto(site_page.url(demo))
-            _save(page, f"{site_page.name}-{width}.png")
+            written.append(_save(page, f"{site_page.name}-{width}.png"))
+        return written
     finally:
         for page in windows.values():
             page.context.close()
 
 
-def photograph_emails(chromium, env: dict[str, str], base_url: str) -> None:
+def photograph_emails(chromium, env: dict[str, str], base_url: str) -> list[Path]:
     """Each kind of email the outbox holds, as a mail client shows its HTML."""
     context = chromium.new_context(viewport={"width": EMAIL_WIDTH, "height": 800}, device_scale_factor=1)
+    written = []
     try:
         page = context.new_page()
         for kind, html in email_html(env, base_url).items():
             page.set_content(html, wait_until="load")
-            _save(page, f"email-{kind.replace('_', '-')}-{EMAIL_WIDTH}.png")
+            written.append(_save(page, f"email-{kind.replace('_', '-')}-{EMAIL_WIDTH}.png"))
+        return written
     finally:
         context.close()
 
@@ -108,7 +117,7 @@ def email_html(env: dict[str, str], base_url: str) -> dict[str, str]:
     return html
 
 
-def _save(page, name: str) -> None:
+def _save(page, name: str) -> Path:
     """A full-page PNG, reduced to 256 colours: a third of the size, and they are committed."""
     path = OUT / name
     picture = Image.open(io.BytesIO(page.screenshot(full_page=True))).convert("RGB")
@@ -116,6 +125,7 @@ def _save(page, name: str) -> None:
         path, optimize=True
     )
     print(f"{path.relative_to(ROOT)}  {path.stat().st_size // 1024} KB")
+    return path
 
 
 if __name__ == "__main__":
