@@ -10,12 +10,14 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import render_template
 from flask_babel import force_locale
 
 from app import create_app
@@ -226,3 +228,25 @@ class TestGermanShop:
             assert InsufficientStock([ShortLine(1, "S", "Mug", 3, 1)]).message == (
                 "Not enough stock for: Mug (you asked for 3, 1 available)."
             )
+
+
+def test_the_pay_page_is_german_and_gives_its_script_german_words(app_config):
+    german = create_app({**app_config, "STORE_LOCALE": "de_DE", "STORE_CURRENCY": "EUR"})
+    order = SimpleNamespace(number="SO-PAYDE001", total_payable=Decimal("12.50"))
+    payment = SimpleNamespace(client_secret="pi_secret", failure_message="")
+
+    with german.test_request_context():
+        page = render_template(
+            "payments/pay.html",
+            order=order,
+            payment=payment,
+            payable=True,
+            stripe_js_url="https://js.stripe.test/v3/",
+            publishable_key="pk_test",
+            key=None,
+        )
+
+    assert "<h1>Bestellung SO-PAYDE001 bezahlen</h1>" in page
+    assert "12,50\xa0€ bezahlen</button>" in page
+    assert 'data-failed-message="Die Zahlung ist nicht durchgegangen."' in page
+    assert 'data-locale="de"' in page
