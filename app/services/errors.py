@@ -17,15 +17,25 @@ from flask_babel import lazy_gettext as _l
 from app.services.ordering.statuses import status_label
 
 
+class DefaultMessage:
+    """An error class's own message, a plain string in the shop's language whenever it is
+    read: `EmptyCart.message` as much as a raised error's (never a lazy string in a flash)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __get__(self, instance, owner=None) -> str:
+        return str(self.text)
+
+
 class ShopError(Exception):
     """A request the shop refuses, with a message for a person."""
 
-    message = _l("The request was refused.")
+    message = DefaultMessage(_l("The request was refused."))
     http_status = 400
     code = "validation_error"
 
     def __init__(self, message: str | None = None):
-        # str(): a lazy default is read in the locale of the moment it is raised in.
         self.message = str(message or self.message)
         super().__init__(self.message)
 
@@ -35,7 +45,7 @@ class ShopError(Exception):
 
 
 class NotFound(ShopError):
-    message = _l("Not found.")
+    message = DefaultMessage(_l("Not found."))
     http_status = 404
     code = "not_found"
 
@@ -83,7 +93,7 @@ class OrderTooLarge(ValidationFailed):
 
 
 class EmptyCart(ShopError):
-    message = _l("Your cart is empty.")
+    message = DefaultMessage(_l("Your cart is empty."))
     code = "empty_cart"
 
 
@@ -158,6 +168,6 @@ class IdempotencyKeyInUse(ShopError):
 class InvalidLink(ShopError):
     """An emailed link that is forged, expired, already used or outdated: all look the same."""
 
-    message = _l("This link is invalid or has expired. Please ask for a new one.")
+    message = DefaultMessage(_l("This link is invalid or has expired. Please ask for a new one."))
     http_status = 404
     code = "not_found"
