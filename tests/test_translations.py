@@ -21,7 +21,7 @@ from flask import render_template
 from flask_babel import force_locale
 
 from app import create_app
-from app.services.errors import EmptyCart, InsufficientStock, ShortLine
+from app.services.errors import EmptyCart, InsufficientStock, OrderTooLarge, ShortLine
 from app.services.ordering import coupons
 from config import ConfigError
 from tests.blueprints.conftest import make_order
@@ -222,6 +222,12 @@ class TestGermanShop:
             coupons.check_coupon(coupon, Decimal("10.00"), user_uses=0)
 
         assert refused.value.message == "Dieser Gutschein gilt erst ab einem Bestellwert von 50,00\xa0€."
+
+    def test_an_order_too_large_names_its_limit_the_german_way(self, app):
+        error = OrderTooLarge(Decimal("9999999999.99"))
+
+        assert "(9.999.999.999,99)" in error.message
+        assert error.message.startswith("Die Gesamtsumme dieser Bestellung")
 
     def test_an_errors_own_message_is_a_german_string_even_read_from_its_class(self, app):
         assert EmptyCart.message == "Ihr Warenkorb ist leer."

@@ -10,7 +10,8 @@ pages show them as they are, and so does the API's `message` (its codes stay Eng
 
 from dataclasses import dataclass
 
-from flask_babel import format_decimal
+from babel.numbers import format_decimal
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -86,7 +87,8 @@ class OrderTooLarge(ValidationFailed):
     def __init__(self, limit, totals=None):
         message = _(
             "This order's total is over the most one order can hold (%(limit)s); please order fewer items.",
-            limit=format_decimal(limit),
+            # Outside an app (pure pricing tests) there is no shop locale: English then.
+            limit=format_decimal(limit, locale=get_locale() or "en_US"),
         )
         super().__init__({"cart": [message]}, message)
         self.totals = totals
