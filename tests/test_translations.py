@@ -17,7 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import render_template
+from flask import render_template, render_template_string
 from flask_babel import force_locale
 
 from app import create_app
@@ -110,6 +110,18 @@ def test_the_placeholder_check_sees_a_lost_placeholder():
 def test_a_locale_babel_does_not_know_refuses_to_start(app_config):
     with pytest.raises(ConfigError, match="STORE_LOCALE"):
         create_app({**app_config, "STORE_LOCALE": "xx"})
+
+
+def test_a_language_without_a_catalog_refuses_to_start(app_config):
+    with pytest.raises(ConfigError, match="No translation for fr_FR"):
+        create_app({**app_config, "STORE_LOCALE": "fr_FR"})
+
+
+def test_any_english_locale_needs_no_catalog(app_config):
+    british = create_app({**app_config, "STORE_LOCALE": "en_GB", "STORE_CURRENCY": "GBP"})
+
+    with british.test_request_context():
+        assert render_template_string("{{ 12.5|money }}") == "£12.50"
 
 
 # --- an English shop, as it always was
