@@ -271,5 +271,5 @@ def test_the_pay_page_is_german_and_gives_its_script_german_words(app_config):
 
     assert "<h1>Bestellung SO-PAYDE001 bezahlen</h1>" in page
     assert "12,50\xa0€ bezahlen</button>" in page
-    assert 'data-failed-message="Die Zahlung ist nicht durchgegangen."' in page
+    assert 'data-failed-message="Die Zahlung konnte nicht ausgeführt werden."' in page
     assert 'data-locale="de"' in page
