@@ -25,6 +25,7 @@ from app.services.errors import EmptyCart, InsufficientStock, OrderTooLarge, Sho
 from app.services.ordering import coupons
 from config import ConfigError
 from tests.blueprints.conftest import make_order
+from tests.conftest import PASSWORD
 from tests.factories import CouponFactory, ProductFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +170,16 @@ class TestGermanShop:
 
         assert response.status_code == 400
         assert "Verwenden Sie mindestens 8 Zeichen." in response.get_data(as_text=True)
+
+    def test_registering_with_an_invalid_email_is_refused_in_german(self, client):
+        response = client.post(
+            "/auth/register", data={"email": "keine-adresse", "password": PASSWORD, "confirm": PASSWORD}
+        )
+
+        assert response.status_code == 400
+        assert "Geben Sie eine gültige E-Mail-Adresse ein, etwa name@example.com." in response.get_data(
+            as_text=True
+        )
 
     def test_a_page_behind_the_login_asks_for_it_in_german(self, client):
         response = client.get("/account/orders", follow_redirects=True)

@@ -31,8 +31,9 @@ def register_user(
     try:
         email = validate_email(email or "", check_deliverability=False).normalized
         email = User.normalize_email(email)
-    except EmailNotValidError as exc:
-        errors["email"] = [str(exc)]
+    except EmailNotValidError:
+        # One sentence in the shop's language; email_validator explains in English only.
+        errors["email"] = [_("Enter a valid email address, like name@example.com.")]
     if "email" not in errors and find_user(email) is not None:
         errors["email"] = [_("An account with this email already exists.")]
     if len(password or "") < MIN_PASSWORD_LENGTH:
