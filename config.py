@@ -132,9 +132,15 @@ def _currency_code(code: str) -> None:
 
 def _locale(name: str) -> None:
     try:
-        Locale.parse(name)
+        locale = Locale.parse(name)
     except (ValueError, UnknownLocaleError):
         raise ValidationError("Not a locale, like en_US or de_DE.") from None
+    # English is written in the code; any other language needs its catalog, or the shop would
+    # show English words with, say, French money and dates (docs/translations.md).
+    catalogs = BASE_DIR / "app" / "translations"
+    if locale.language != "en" and not any((catalogs / code).is_dir() for code in (name, locale.language)):
+        shipped = ", ".join(sorted(path.name for path in catalogs.iterdir() if path.is_dir()))
+        raise ValidationError(f"No translation for {name} in app/translations/ (shipped: en_US, {shipped}).")
 
 
 def _rate_limit(limit: str) -> None:

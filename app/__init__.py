@@ -40,6 +40,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from app import models  # noqa: F401  (registers the tables with the metadata)
     from app.extensions import (
         babel,
@@ -58,7 +60,9 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    # Read in the shop's language when flashed (str() of the lazy text).
+    login_manager.login_message = lazy_gettext("Please log in to continue.")
+    login_manager.localize_callback = str
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     csrf.init_app(app)

@@ -11,6 +11,9 @@ The API applies the same rule through its schemas (app/blueprints/api/schemas.py
 import re
 
 from flask import Flask, g, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.form import SUBMIT_METHODS, _Auto
 from werkzeug.datastructures import MultiDict
@@ -27,17 +30,17 @@ MAX_PATH_VALUE_LENGTH = 255
 # controls, and surrogates (UTF-8 cannot encode one alone, so the page could not be sent).
 NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
-NOT_TEXT_MESSAGE = "This contains characters that are not text (such as NUL); please type it again."
+NOT_TEXT_MESSAGE = _l("This contains characters that are not text (such as NUL); please type it again.")
 
 
 def text_problem(value, max_length: int = MAX_TEXT_LENGTH) -> str | None:
     """Why `value` is not text a page accepts, or None when it is."""
     if not isinstance(value, str):
-        return "Please enter text."
+        return _("Please enter text.")
     if NOT_TEXT.search(value):
-        return NOT_TEXT_MESSAGE
+        return str(NOT_TEXT_MESSAGE)
     if len(value) > max_length:
-        return f"Please shorten this to at most {max_length:,} characters."
+        return _("Please shorten this to at most %(count)s characters.", count=format_decimal(max_length))
     return None
 
 
@@ -99,7 +102,9 @@ def query_text(name: str, label: str, max_length: int = MAX_QUERY_LENGTH) -> str
     problem = text_problem(value, max_length)
     if problem is None:
         return value.strip()
-    g.setdefault("ignored_query_values", []).append(f"Your {label} was ignored: {problem}")
+    g.setdefault("ignored_query_values", []).append(
+        _("Your %(label)s was ignored: %(problem)s", label=label, problem=problem)
+    )
     return ""
 
 

@@ -3,21 +3,42 @@
 `http_status` and `code` are the API's status and error code (docs/api.md);
 `details()` is what the API puts in the error body's `details`. Pages choose
 their own words where a shopper needs different ones.
+
+Messages are written in the shop's language (STORE_LOCALE) when the error is raised:
+pages show them as they are, and so does the API's `message` (its codes stay English).
 """
 
 from dataclasses import dataclass
+
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.services.ordering.statuses import status_label
+
+
+class DefaultMessage:
+    """An error class's own message, a plain string in the shop's language whenever it is
+    read: `EmptyCart.message` as much as a raised error's (never a lazy string in a flash)."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __get__(self, instance, owner=None) -> str:
+        return str(self.text)
 
 
 class ShopError(Exception):
     """A request the shop refuses, with a message for a person."""
 
-    message = "The request was refused."
+    message = DefaultMessage(_l("The request was refused."))
     http_status = 400
     code = "validation_error"
 
     def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
-        self.message = message or self.message
+        self.message = str(message or self.message)
+        super().__init__(self.message)
 
     def details(self) -> dict:
         """The machine-readable part of the refusal (the API's `details`)."""
@@ -25,7 +46,7 @@ class ShopError(Exception):
 
 
 class NotFound(ShopError):
-    message = "Not found."
+    message = DefaultMessage(_l("Not found."))
     http_status = 404
     code = "not_found"
 
@@ -33,8 +54,8 @@ class NotFound(ShopError):
 class ValidationFailed(ShopError):
     """Bad input for one or more named fields."""
 
-    def __init__(self, fields: dict[str, list[str]], message: str = "Some fields are invalid."):
-        super().__init__(message)
+    def __init__(self, fields: dict[str, list[str]], message: str | None = None):
+        super().__init__(message or _("Some fields are invalid."))
         self.fields = fields
 
     def details(self) -> dict:
@@ -44,7 +65,7 @@ class ValidationFailed(ShopError):
 class AddressNotYours(ValidationFailed):
     def __init__(self):
         super().__init__(
-            {"address_id": ["Choose one of your own addresses."]}, "That address is not one of yours."
+            {"address_id": [_("Choose one of your own addresses.")]}, _("That address is not one of yours.")
         )
 
 
@@ -64,15 +85,17 @@ class OrderTooLarge(ValidationFailed):
     """
 
     def __init__(self, limit, totals=None):
-        message = (
-            f"This order's total is over the most one order can hold ({limit:,}); please order fewer items."
+        message = _(
+            "This order's total is over the most one order can hold (%(limit)s); please order fewer items.",
+            # Outside an app (pure pricing tests) there is no shop locale: English then.
+            limit=format_decimal(limit, locale=get_locale() or "en_US"),
         )
         super().__init__({"cart": [message]}, message)
         self.totals = totals
 
 
 class EmptyCart(ShopError):
-    message = "Your cart is empty."
+    message = DefaultMessage(_l("Your cart is empty."))
     code = "empty_cart"
 
 
@@ -93,9 +116,15 @@ class InsufficientStock(ShopError):
 
     def __init__(self, items: list[ShortLine]):
         names = ", ".join(
-            f"{line.name} (you asked for {line.requested}, {line.available} available)" for line in items
+            _(
+                "%(name)s (you asked for %(requested)s, %(available)s available)",
+                name=line.name,
+                requested=line.requested,
+                available=line.available,
+            )
+            for line in items
         )
-        super().__init__(f"Not enough stock for: {names}.")
+        super().__init__(_("Not enough stock for: %(lines)s.", lines=names))
         self.items = items
 
     def details(self) -> dict:
@@ -112,7 +141,13 @@ class InvalidTransition(ShopError):
     code = "invalid_transition"
 
     def __init__(self, current: str, target: str):
-        super().__init__(f"An order that is {current} cannot become {target}.")
+        super().__init__(
+            _(
+                "An order that is %(current)s cannot become %(target)s.",
+                current=status_label(current).lower(),
+                target=status_label(target).lower(),
+            )
+        )
         self.current = current
         self.target = target
 
@@ -135,6 +170,6 @@ class IdempotencyKeyInUse(ShopError):
 class InvalidLink(ShopError):
     """An emailed link that is forged, expired, already used or outdated: all look the same."""
 
-    message = "This link is invalid or has expired. Please ask for a new one."
+    message = DefaultMessage(_l("This link is invalid or has expired. Please ask for a new one."))
     http_status = 404
     code = "not_found"

@@ -160,7 +160,7 @@ def test_applying_a_coupon_previews_the_discounted_totals(shopping, address):
         ({"is_active": False}, "This coupon is no longer active."),
         ({"valid_until": utcnow() - timedelta(days=1)}, "This coupon has expired."),
         ({"valid_from": utcnow() + timedelta(days=1)}, "This coupon is not valid yet."),
-        ({"min_order_amount": Decimal("100.00")}, "This coupon needs an order of at least 100.00."),
+        ({"min_order_amount": Decimal("100.00")}, "This coupon needs an order of at least $100.00."),
         ({"usage_limit": 3, "used_count": 3}, "This coupon has been used up."),
     ],
     ids=["unknown", "inactive", "expired", "not-yet-valid", "below-minimum", "used-up"],
@@ -340,7 +340,7 @@ def test_a_product_no_longer_for_sale_is_refused_as_none_available(shopping, tea
     [
         (None, "There is no coupon with that code."),
         ({"valid_until": utcnow() - timedelta(days=1)}, "This coupon has expired."),
-        ({"min_order_amount": Decimal("100.00")}, "This coupon needs an order of at least 100.00."),
+        ({"min_order_amount": Decimal("100.00")}, "This coupon needs an order of at least $100.00."),
         ({"usage_limit": 1, "used_count": 1}, "This coupon has been used up."),
     ],
     ids=["unknown", "expired", "below-minimum", "used-up"],

@@ -2,6 +2,7 @@
 lengths, ISO country code), so the page and the API accept the same addresses."""
 
 import pycountry
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired
@@ -32,21 +33,21 @@ class NewAddressForm(AddressForm):
 
 
 class ProfileForm(PageForm):
-    name = StringField("Name", render_kw={"maxlength": 120, "autocomplete": "name"})
+    name = StringField(_l("Name"), render_kw={"maxlength": 120, "autocomplete": "name"})
 
 
 class ChangePasswordForm(PageForm):
     current_password = PasswordField(
-        "Current password", validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
+        _l("Current password"), validators=[InputRequired()], render_kw={"autocomplete": "current-password"}
     )
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[InputRequired()],
-        description="At least 8 characters.",
+        description=_l("At least 8 characters."),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
-        "Repeat new password",
-        validators=[InputRequired(), EqualTo("password", message="The two passwords do not match.")],
+        _l("Repeat new password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The two passwords do not match."))],
         render_kw={"autocomplete": "new-password"},
     )

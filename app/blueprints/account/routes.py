@@ -6,6 +6,7 @@ so another shopper's address is a 404 for every action.
 """
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.blueprints.account.forms import (
@@ -36,7 +37,7 @@ def profile():
         except ValidationFailed as exc:
             show_errors(form, exc.fields)
         else:
-            flash("Your name is saved.", "success")
+            flash(_("Your name is saved."), "success")
             return redirect(url_for("account.profile"), code=303)
     status = 400 if form.errors else 200
     return _render_profile(profile_form=form, status=status)
@@ -54,9 +55,9 @@ def change_password():
         else:
             # The change ended every session, this one too: start this browser's afresh.
             login_user(user)
-            flash("Your password is changed. Other devices have been logged out.", "success")
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("account.profile"), code=303)
-    flash("The password was not changed: please correct the marked fields.", "error")
+    flash(_("The password was not changed: please correct the marked fields."), "error")
     return _render_profile(password_form=form, status=400)
 
 
@@ -64,9 +65,9 @@ def change_password():
 @login_required_back_to("account.profile")
 def send_verification():
     if verification.send_verification_again(current_user.id):
-        flash(f"We emailed a new confirmation link to {current_user.email}.", "success")
+        flash(_("We emailed a new confirmation link to %(email)s.", email=current_user.email), "success")
     else:
-        flash("Your email is already confirmed.", "info")
+        flash(_("Your email is already confirmed."), "info")
     return redirect(url_for("account.profile"), code=303)
 
 
@@ -98,13 +99,13 @@ def addresses():
             )
         except ValidationFailed as exc:
             show_errors(form, exc.fields)
-            flash("The address was not saved: please correct the marked fields.", "error")
+            flash(_("The address was not saved: please correct the marked fields."), "error")
             status = 400
         else:
-            flash("Address added.", "success")
+            flash(_("Address added."), "success")
             return redirect(url_for("account.addresses"))
     elif form.is_submitted():
-        flash("The address was not saved: please correct the marked fields.", "error")
+        flash(_("The address was not saved: please correct the marked fields."), "error")
         status = 400
     saved = address_book.list_addresses(current_user.id)
     return render_template(
@@ -127,9 +128,9 @@ def edit_address(address_id: int):
         except ValidationFailed as exc:
             show_errors(form, exc.fields)
         else:
-            flash("Address saved.", "success")
+            flash(_("Address saved."), "success")
             return redirect(url_for("account.addresses"))
-    flash("The address was not saved: please correct the marked fields.", "error")
+    flash(_("The address was not saved: please correct the marked fields."), "error")
     return render_template("account/address_edit.html", form=form, address_id=address_id), 400
 
 
@@ -140,7 +141,7 @@ def delete_address(address_id: int):
         address_book.delete_address(current_user.id, address_id)
     except NotFound:
         abort(404)
-    flash("Address deleted.", "success")
+    flash(_("Address deleted."), "success")
     return redirect(url_for("account.addresses"))
 
 
@@ -151,7 +152,7 @@ def make_default_address(address_id: int):
         address_book.set_default_address(current_user.id, address_id)
     except NotFound:
         abort(404)
-    flash("Default address changed.", "success")
+    flash(_("Default address changed."), "success")
     return redirect(url_for("account.addresses"))
 
 

@@ -27,7 +27,7 @@ def safe_next_url(target: str | None) -> str | None:
 
 def send_to_login(next_url: str, message: str | None = None):
     """Redirect to the login page, which sends the visitor to `next_url` afterwards."""
-    flash(message or login_manager.login_message, login_manager.login_message_category)
+    flash(str(message or login_manager.login_message), login_manager.login_message_category)
     return redirect(login_url(login_manager.login_view, next_url=next_url))
 
 

@@ -2,6 +2,8 @@
 (docs/behaviour.md#pages, docs/behaviour.md#visitors-guests-and-accounts)."""
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from app.blueprints.auth.forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -13,7 +15,7 @@ from app.services.errors import InvalidLink, ValidationFailed
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
-BAD_LOGIN = "Wrong email or password."
+BAD_LOGIN = _l("Wrong email or password.")
 
 
 @bp.route("/login", methods=["GET", "POST"], strict_slashes=False)  # also "/login/", as typed
@@ -26,10 +28,10 @@ def login():
     user = users.authenticate(form.email.data, form.password.data)
     if user is None:
         # The same words for an unknown email and a wrong password: no hint which accounts exist.
-        flash(BAD_LOGIN, "error")
+        flash(str(BAD_LOGIN), "error")
         return render_template("auth/login.html", form=form), 400
     _start_session(user, remember=form.remember.data)
-    flash("You are logged in.", "success")
+    flash(_("You are logged in."), "success")
     return redirect(_next_url(form.next.data))
 
 
@@ -44,10 +46,10 @@ def register():
         user = users.register_user(form.email.data, form.password.data, send_verification=True)
     except ValidationFailed as exc:
         show_errors(form, exc.fields)
-        flash("Please correct the marked fields.", "error")
+        flash(_("Please correct the marked fields."), "error")
         return render_template("auth/register.html", form=form), 400
     _start_session(user)
-    flash("Welcome! Your account is ready. We emailed you a link to confirm your email.", "success")
+    flash(_("Welcome! Your account is ready. We emailed you a link to confirm your email."), "success")
     return redirect(_next_url(form.next.data))
 
 
@@ -60,7 +62,7 @@ def logout():
         users.end_sessions(current_user.id)
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("shop.index"))
 
 
@@ -70,7 +72,7 @@ def forgot_password():
     if not form.validate_on_submit():
         return _render_form("auth/forgot.html", form)
     passwords.request_password_reset(form.email.data)
-    flash(passwords.RESET_REQUESTED, "info")
+    flash(str(passwords.RESET_REQUESTED), "info")
     return redirect(url_for("auth.forgot_password"), code=303)
 
 
@@ -89,12 +91,12 @@ def reset_password(token: str):
         return _dead_link(error, "auth.forgot_password")
     except ValidationFailed as exc:
         show_errors(form, exc.fields)
-        flash("Please correct the marked fields.", "error")
+        flash(_("Please correct the marked fields."), "error")
         return render_template("auth/reset.html", form=form, token=token), 400
     # Every session of the account ended with the reset, this browser's too.
     logout_user()
     session.clear()
-    flash("Your password is changed. Please log in with the new one.", "success")
+    flash(_("Your password is changed. Please log in with the new one."), "success")
     return redirect(url_for("auth.login"), code=303)
 
 
@@ -105,7 +107,7 @@ def verify_email(token: str):
     except InvalidLink as error:
         target = "account.profile" if current_user.is_authenticated else "auth.login"
         return _dead_link(error, target)
-    flash("Thank you: your email is confirmed.", "success")
+    flash(_("Thank you: your email is confirmed."), "success")
     return redirect(url_for("account.profile" if current_user.is_authenticated else "shop.index"))
 
 
@@ -131,5 +133,5 @@ def _render_form(template: str, form, **context):
     """The form page; 400 when a submitted form came back with errors."""
     status = 400 if form.errors else 200
     if form.errors:
-        flash("Please correct the marked fields.", "error")
+        flash(_("Please correct the marked fields."), "error")
     return render_template(template, form=form, **context), status

@@ -1,6 +1,7 @@
 """Cart forms. They only parse whole numbers; the cart service checks the range
 (1..999, or 0 to remove a line), so pages and the API refuse the same values."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
 from wtforms.widgets import HiddenInput, NumberInput
 
@@ -10,7 +11,7 @@ from app.models import MAX_ID, MAX_QUANTITY
 
 class AddToCartForm(PageForm):
     product_id = IntegerField(widget=HiddenInput())
-    quantity = IntegerField("Quantity", default=1, widget=NumberInput(min=1, max=MAX_QUANTITY))
+    quantity = IntegerField(_l("Quantity"), default=1, widget=NumberInput(min=1, max=MAX_QUANTITY))
 
     def chosen_product_id(self) -> int | None:
         """The posted product id, or None when it is not one a product could have."""
@@ -21,4 +22,4 @@ class AddToCartForm(PageForm):
 class QuantityForm(PageForm):
     """A cart line's new quantity; 0 removes the line."""
 
-    quantity = IntegerField("Quantity", widget=NumberInput(min=0, max=MAX_QUANTITY))
+    quantity = IntegerField(_l("Quantity"), widget=NumberInput(min=0, max=MAX_QUANTITY))

@@ -6,6 +6,8 @@ A visitor's cart is the one of their cart cookie (visitor.py).
 """
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.blueprints.cart.forms import AddToCartForm, QuantityForm
 from app.blueprints.cart.visitor import cart_owner, cart_owner_for_change, init_visitor_cookie
@@ -17,8 +19,8 @@ from app.services.ordering import cart
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 bp.record_once(lambda state: init_visitor_cookie(state.app))
 
-NOT_AVAILABLE = "That product is not available."
-NOT_IN_CART = "That product is not in your cart."
+NOT_AVAILABLE = _l("That product is not available.")
+NOT_IN_CART = _l("That product is not in your cart.")
 
 
 @bp.get("", strict_slashes=False)  # "/cart/" as typed is the same page
@@ -33,18 +35,18 @@ def add_item():
     form = AddToCartForm()
     product_id = form.chosen_product_id()
     if product_id is None:
-        flash(NOT_AVAILABLE, "error")
+        flash(str(NOT_AVAILABLE), "error")
         return redirect(url_for("shop.index"))
     try:
         added = cart.add_to_cart(cart_owner_for_change(), product_id, form.quantity.data)
     except NotFound:
-        flash(NOT_AVAILABLE, "error")
+        flash(str(NOT_AVAILABLE), "error")
         return redirect(url_for("shop.index"))
     except ValidationFailed as exc:
         _flash_refusal(exc)
         return redirect(_product_page(product_id))
     name = next(line.name for line in added.lines if line.product_id == product_id)
-    flash(f"Added {form.quantity.data} × {name} to your cart.", "success")
+    flash(_("Added %(quantity)s × %(name)s to your cart.", quantity=form.quantity.data, name=name), "success")
     return redirect(url_for("cart.show"))
 
 
@@ -54,12 +56,14 @@ def update_item(product_id: int):
     owner = cart_owner()
     try:
         if owner is None:
-            raise NotFound(NOT_IN_CART)
+            raise NotFound(str(NOT_IN_CART))
         cart.set_quantity(owner, product_id, form.quantity.data)
     except ShopError as exc:
         _flash_refusal(exc)
     else:
-        flash("Removed from your cart." if form.quantity.data == 0 else "Your cart is updated.", "success")
+        flash(
+            _("Removed from your cart.") if form.quantity.data == 0 else _("Your cart is updated."), "success"
+        )
     return redirect(url_for("cart.show"))
 
 
@@ -68,12 +72,12 @@ def remove_item(product_id: int):
     owner = cart_owner()
     try:
         if owner is None:
-            raise NotFound(NOT_IN_CART)
+            raise NotFound(str(NOT_IN_CART))
         cart.remove_from_cart(owner, product_id)
     except NotFound as exc:
         flash(exc.message, "error")
     else:
-        flash("Removed from your cart.", "success")
+        flash(_("Removed from your cart."), "success")
     return redirect(url_for("cart.show"))
 
 

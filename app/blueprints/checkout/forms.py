@@ -2,6 +2,7 @@
 
 import uuid
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Regexp
 
@@ -82,10 +83,10 @@ class GuestCheckoutForm(CheckoutForm):
 
 class FindOrderForm(PageForm):
     number = StringField(
-        "Order number",
+        _l("Order number"),
         validators=[InputRequired()],
         render_kw={"placeholder": "SO-7KQ2M9XD", "maxlength": 16},
     )
     email = EmailField(
-        "Email used for the order", validators=[InputRequired()], render_kw={"autocomplete": "email"}
+        _l("Email used for the order"), validators=[InputRequired()], render_kw={"autocomplete": "email"}
     )

@@ -2,6 +2,7 @@
 (docs/behaviour.md#pages, #categories, #search)."""
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from app.blueprints.cart.forms import AddToCartForm
 from app.blueprints.input_rules import query_text
@@ -60,7 +61,7 @@ def _category_page(slug: str) -> str:
 
 def _screened_args() -> dict[str, str]:
     """The query string, its search term read by the pages' one rule for text (input_rules)."""
-    return {**request.args.to_dict(), "q": query_text("q", "search")}
+    return {**request.args.to_dict(), "q": query_text("q", _("search"))}
 
 
 def _list_page(found: search.ProductFilter, problems: dict[str, list[str]], category) -> str:

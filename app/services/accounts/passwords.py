@@ -8,6 +8,8 @@ out everywhere and revokes its API tokens.
 
 import hmac
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from werkzeug.security import generate_password_hash
 
@@ -22,7 +24,7 @@ from app.services.notifications import outbox
 
 MAX_EMAIL_LENGTH = 254
 # The one answer to a reset request, on the page and in the API, account or not.
-RESET_REQUESTED = "If an account exists for that email, we emailed a link to reset its password."
+RESET_REQUESTED = _l("If an account exists for that email, we emailed a link to reset its password.")
 
 
 def request_password_reset(email: str) -> None:
@@ -66,7 +68,7 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
     """
     user = db.session.get(User, user_id)
     if user is None or not user.check_password(current_password or ""):
-        raise ValidationFailed({"current_password": ["That is not your current password."]})
+        raise ValidationFailed({"current_password": [_("That is not your current password.")]})
     _check_new_password(new_password)
     _replace_password(user, user.password_hash, new_password)
     return user
@@ -74,7 +76,7 @@ def change_password(user_id: int, current_password: str, new_password: str) -> U
 
 def _check_new_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        message = _("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)
         raise ValidationFailed({"password": [message]}, message)
 
 

@@ -1,6 +1,7 @@
 """Accounts: registering, authenticating, and creating users from the command line."""
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,12 +31,13 @@ def register_user(
     try:
         email = validate_email(email or "", check_deliverability=False).normalized
         email = User.normalize_email(email)
-    except EmailNotValidError as exc:
-        errors["email"] = [str(exc)]
+    except EmailNotValidError:
+        # One sentence in the shop's language; email_validator explains in English only.
+        errors["email"] = [_("Enter a valid email address, like name@example.com.")]
     if "email" not in errors and find_user(email) is not None:
-        errors["email"] = ["An account with this email already exists."]
+        errors["email"] = [_("An account with this email already exists.")]
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Use at least {MIN_PASSWORD_LENGTH} characters."]
+        errors["password"] = [_("Use at least %(count)s characters.", count=MIN_PASSWORD_LENGTH)]
     if errors:
         raise ValidationFailed(errors, " ".join(m for ms in errors.values() for m in ms))
     user = User(email=email, is_admin=is_admin)
@@ -80,7 +82,7 @@ def update_name(user_id: int, name: str) -> User:
     """Set the account's name (may be blank); ValidationFailed naming `name` if too long; commits."""
     name = (name or "").strip()
     if len(name) > MAX_NAME_LENGTH:
-        message = f"At most {MAX_NAME_LENGTH} characters."
+        message = _("At most %(count)s characters.", count=MAX_NAME_LENGTH)
         raise ValidationFailed({"name": [message]}, message)
     user = db.session.get(User, user_id)
     user.name = name

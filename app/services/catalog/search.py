@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -80,14 +82,14 @@ def unknown_category_problem(found: ProductFilter) -> dict[str, list[str]]:
         found.category
         and db.session.scalar(select(Category.id).where(Category.slug == found.category)) is None
     ):
-        return {"category": [f"There is no category {found.category!r}."]}
+        return {"category": [_("There is no category %(name)s.", name=repr(found.category))]}
     return {}
 
 
 def _price_range_problem(found: ProductFilter) -> str | None:
     low, high = found.min_price, found.max_price
     if low is not None and high is not None and low > high:
-        return "The highest price must not be below the lowest."
+        return _("The highest price must not be below the lowest.")
     return None
 
 
@@ -146,15 +148,15 @@ def _order(sort: str, rank) -> tuple:
 
 def _words(text: str) -> str:
     if len(text) > MAX_QUERY_LENGTH:
-        raise ValueError(f"Keep the search under {MAX_QUERY_LENGTH} characters.")
+        raise ValueError(_("Keep the search under %(count)s characters.", count=MAX_QUERY_LENGTH))
     if "\x00" in text:
-        raise ValueError("The search must not contain NUL characters.")
+        raise ValueError(_("The search must not contain NUL characters."))
     return text
 
 
 def _slug(text: str) -> str:
     if len(text) > 120 or not all(c.isascii() and (c.isalnum() or c == "-") for c in text):
-        raise ValueError(f"There is no category {text[:120]!r}.")
+        raise ValueError(_("There is no category %(name)s.", name=repr(text[:120])))
     return text
 
 
@@ -162,21 +164,28 @@ def _price(text: str) -> Decimal:
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{text[:20]!r} is not a price; write it like 19.99.") from None
+        raise ValueError(
+            _("%(text)s is not a price; write it like %(example)s.", text=repr(text[:20]), example="19.99")
+        ) from None
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT or amount.as_tuple().exponent < -2:
-        raise ValueError(f"Enter a price from 0 to {MAX_AMOUNT:,}, with at most 2 decimal places.")
+        raise ValueError(
+            _(
+                "Enter a price from 0 to %(most)s, with at most 2 decimal places.",
+                most=format_decimal(MAX_AMOUNT),
+            )
+        )
     return amount
 
 
 def _in_stock(text: str) -> bool:
     if text not in ("0", "1"):
-        raise ValueError("Use 1 to show only products in stock (or leave it out).")
+        raise ValueError(_("Use 1 to show only products in stock (or leave it out)."))
     return text == "1"
 
 
 def _sort(text: str) -> str:
     if text not in SORTS:
-        raise ValueError(f"Sort by one of: {', '.join(SORTS)}.")
+        raise ValueError(_("Sort by one of: %(sorts)s.", sorts=", ".join(SORTS)))
     return text
 
 

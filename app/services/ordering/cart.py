@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -147,7 +148,11 @@ def check_quantity(quantity, *, allow_zero: bool = False) -> int:
     low = 0 if allow_zero else 1
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not (low <= quantity <= MAX_QUANTITY):
         raise ValidationFailed(
-            {"quantity": [f"Quantity must be a whole number from {low} to {MAX_QUANTITY}."]}
+            {
+                "quantity": [
+                    _("Quantity must be a whole number from %(low)s to %(high)s.", low=low, high=MAX_QUANTITY)
+                ]
+            }
         )
     return quantity
 
@@ -159,7 +164,7 @@ def add_to_cart(owner: CartOwner, product_id: int, quantity: int) -> CartView:
     product = db.session.get(Product, product_id)
     if product is None or not product.is_active:
         db.session.rollback()
-        raise NotFound("That product is not available.")
+        raise NotFound(_("That product is not available."))
     item = db.session.scalar(
         select(CartItem).where(CartItem.cart_id == cart_id, CartItem.product_id == product_id)
     )
@@ -167,7 +172,15 @@ def add_to_cart(owner: CartOwner, product_id: int, quantity: int) -> CartView:
     if new_quantity > MAX_QUANTITY:
         db.session.rollback()
         raise ValidationFailed(
-            {"quantity": [f"A cart line holds at most {MAX_QUANTITY}; you have {new_quantity - quantity}."]}
+            {
+                "quantity": [
+                    _(
+                        "A cart line holds at most %(most)s; you have %(held)s.",
+                        most=MAX_QUANTITY,
+                        held=new_quantity - quantity,
+                    )
+                ]
+            }
         )
     if item is None:
         db.session.add(CartItem(cart_id=cart_id, product_id=product_id, quantity=quantity))
@@ -307,5 +320,5 @@ def _locked_cart_item(owner: CartOwner, product_id: int) -> CartItem:
         )
     if item is None:
         db.session.rollback()
-        raise NotFound("That product is not in your cart.")
+        raise NotFound(_("That product is not in your cart."))
     return item

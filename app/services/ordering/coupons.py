@@ -3,6 +3,9 @@
 from datetime import datetime
 from decimal import Decimal
 
+from flask import current_app
+from flask_babel import format_currency
+from flask_babel import gettext as _
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -32,21 +35,25 @@ def check_coupon(
     """Return the coupon if every rule holds, else raise CouponUnusable naming the rule."""
     now = now or utcnow()
     if coupon is None:
-        raise CouponUnusable("unknown", "There is no coupon with that code.")
+        raise CouponUnusable("unknown", _("There is no coupon with that code."))
     if not coupon.is_active:
-        raise CouponUnusable("inactive", "This coupon is no longer active.")
+        raise CouponUnusable("inactive", _("This coupon is no longer active."))
     if coupon.valid_from is not None and now < coupon.valid_from:
-        raise CouponUnusable("not_yet_valid", "This coupon is not valid yet.")
+        raise CouponUnusable("not_yet_valid", _("This coupon is not valid yet."))
     if coupon.valid_until is not None and now > coupon.valid_until:
-        raise CouponUnusable("expired", "This coupon has expired.")
+        raise CouponUnusable("expired", _("This coupon has expired."))
     if subtotal < coupon.min_order_amount:
         raise CouponUnusable(
-            "below_minimum", f"This coupon needs an order of at least {coupon.min_order_amount}."
+            "below_minimum",
+            _(
+                "This coupon needs an order of at least %(amount)s.",
+                amount=format_currency(coupon.min_order_amount, current_app.config["STORE_CURRENCY"]),
+            ),
         )
     if coupon.usage_limit is not None and coupon.used_count >= coupon.usage_limit:
-        raise CouponUnusable("used_up", "This coupon has been used up.")
+        raise CouponUnusable("used_up", _("This coupon has been used up."))
     if coupon.per_user_limit is not None and user_uses >= coupon.per_user_limit:
-        raise CouponUnusable("per_user_limit", "You have already used this coupon as often as allowed.")
+        raise CouponUnusable("per_user_limit", _("You have already used this coupon as often as allowed."))
     return coupon
 
 

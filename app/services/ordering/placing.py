@@ -34,6 +34,7 @@ from datetime import datetime
 from functools import partial
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Connection, bindparam, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -387,7 +388,7 @@ def _use_coupon(connection: Connection, coupon: Coupon) -> None:
     """Count one use, guarded so that concurrency never passes the usage limit."""
     used = connection.execute(USE_COUPON, {"coupon_id": coupon.id}).rowcount
     if used != 1:
-        raise CouponUnusable("used_up", "This coupon has been used up.")
+        raise CouponUnusable("used_up", _("This coupon has been used up."))
 
 
 def _replay(request: OrderRequest) -> PlacedOrder | None:

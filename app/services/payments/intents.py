@@ -9,6 +9,7 @@ intent on the shopper's next visit to the pay page or the API.
 import logging
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -150,4 +151,4 @@ def payment_instructions(order: Order) -> str | None:
         return None
     if payment_of(order) is None and configured_name() == manual.NAME:
         return current_app.config["PAYMENT_INSTRUCTIONS"]
-    return "Pay by card on your order's page."
+    return _("Pay by card on your order's page.")

@@ -1,6 +1,7 @@
 // The pay page: Stripe Elements' card form, confirmed with the intent's client secret.
 // On success the shopper goes to the order page ("Payment processing" until the
 // webhook lands); a failure shows its reason here and the shopper can try again.
+// Its words come from the page (data-failed-message, data-locale), in the shop's language.
 (function () {
   "use strict";
   var form = document.getElementById("payment-form");
@@ -8,14 +9,14 @@
     return;
   }
   var stripe = Stripe(form.dataset.publishableKey);
-  var card = stripe.elements().create("card");
+  var card = stripe.elements({ locale: form.dataset.locale || "auto" }).create("card");
   card.mount("#card-element");
   var button = document.getElementById("pay-button");
   var errorBox = document.getElementById("payment-error");
   var working = document.getElementById("payment-working");
 
   function showError(message) {
-    errorBox.textContent = message || "The payment did not go through.";
+    errorBox.textContent = message || form.dataset.failedMessage;
     errorBox.hidden = false;
     errorBox.focus();
   }
