@@ -28,7 +28,7 @@ GET_PAGES = [
     "/admin/products/{product_id}/images/{image_id}/confirm-delete",
 ]
 POST_ACTIONS = [
-    "/admin/orders/bulk",
+    "/admin/bulk/orders",
     "/admin/orders/{number}/status",
     "/admin/orders/{number}/notes",
     "/admin/orders/{number}/resend-confirmation",
@@ -81,7 +81,7 @@ def test_a_shopper_gets_403_on_every_admin_action(shopper_client, ids, path):
 
 def test_a_shoppers_bulk_change_changes_nothing(shopper_client, ids):
     response = shopper_client.post(
-        "/admin/orders/bulk", data={"action": "paid", "confirmed": "yes", "number": ids["number"]}
+        "/admin/bulk/orders", data={"action": "paid", "confirmed": "yes", "number": ids["number"]}
     )
 
     assert response.status_code == 403

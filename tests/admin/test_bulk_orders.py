@@ -25,7 +25,7 @@ def bulk(client, action, *orders, confirmed=True, follow_redirects=True):
     data = {"action": action, "number": [order.number for order in orders]}
     if confirmed:
         data["confirmed"] = "yes"
-    return client.post("/admin/orders/bulk", data=data, follow_redirects=follow_redirects)
+    return client.post("/admin/bulk/orders", data=data, follow_redirects=follow_redirects)
 
 
 def test_the_orders_list_has_a_checkbox_per_row_and_the_bulk_buttons(admin_client, orders):
@@ -81,7 +81,7 @@ def test_bulk_mark_shipped_moves_paid_orders_only(admin_client, admin, orders):
 
 def test_an_unknown_number_is_reported_and_the_others_done(admin_client, orders):
     response = admin_client.post(
-        "/admin/orders/bulk",
+        "/admin/bulk/orders",
         data={"action": "paid", "confirmed": "yes", "number": [orders[0].number, "SO-NOSUCH00"]},
         follow_redirects=True,
     )
@@ -121,7 +121,7 @@ def test_bad_bulk_input_is_refused_and_changes_nothing(admin_client, orders, dat
     if data.get("number") == "SO-X":
         data = {**data, "number": orders[0].number}
 
-    response = admin_client.post("/admin/orders/bulk", data=data, follow_redirects=True)
+    response = admin_client.post("/admin/bulk/orders", data=data, follow_redirects=True)
 
     assert response.status_code == 200
     assert 'class="flash flash-error"' in response.get_data(as_text=True)
@@ -132,7 +132,7 @@ def test_more_than_a_page_of_orders_is_refused(admin_client, orders):
     numbers = [orders[0].number] + [f"SO-{n:08d}" for n in range(100)]
 
     response = admin_client.post(
-        "/admin/orders/bulk",
+        "/admin/bulk/orders",
         data={"action": "paid", "confirmed": "yes", "number": numbers},
         follow_redirects=True,
     )
@@ -156,13 +156,13 @@ class TestWithCsrf:
         listing = admin_client.get("/admin/orders").get_data(as_text=True)
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', listing).group(1)
         page = admin_client.post(
-            "/admin/orders/bulk", data={"csrf_token": token, "action": "paid", "number": orders[0].number}
+            "/admin/bulk/orders", data={"csrf_token": token, "action": "paid", "number": orders[0].number}
         ).get_data(as_text=True)
         form = page[page.index('name="confirmed"') - 400 :]
         confirm_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
 
         admin_client.post(
-            "/admin/orders/bulk",
+            "/admin/bulk/orders",
             data={
                 "csrf_token": confirm_token,
                 "action": "paid",

@@ -71,7 +71,9 @@ def test_an_admin_marks_orders_paid_in_bulk_after_confirming(open_browser):
     expect(flash(page)).to_contain_text("Marked paid: ")
     for number in (first, second):
         expect(flash(page)).to_contain_text(number)
-        expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=number))).to_contain_text("paid")
+        expect(page.get_by_role("row").filter(has=page.get_by_role("link", name=number))).to_contain_text(
+            "paid"
+        )
 
 
 def test_an_admin_cancels_an_order_after_a_confirmation_page(open_browser):

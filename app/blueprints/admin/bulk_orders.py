@@ -9,7 +9,7 @@ from app.blueprints.admin.forms import EXPORT, BulkOrdersForm
 from app.services.ordering import bulk, reports
 
 
-@bp.post("/admin/orders/bulk")
+@bp.post("/admin/bulk/orders")
 def bulk_orders():
     """Export at once; a status change shows the confirmation page, and is done when that page's
     form comes back with `confirmed`."""
@@ -43,7 +43,8 @@ def _tell(outcome: bulk.BulkOutcome) -> None:
 
 
 def _first_error(form: BulkOrdersForm) -> str:
-    for field in (form.number, form.action):
-        if field.errors:
-            return field.errors[0] if field is form.number else "Choose an action."
-    return "The form had expired; please try again."
+    if form.number.errors:
+        return form.number.errors[0]
+    if form.action.errors:
+        return "Choose Mark paid, Mark shipped or Export selected."
+    return "The page had expired; please try again."
