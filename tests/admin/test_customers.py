@@ -110,18 +110,24 @@ def test_an_unknown_customer_is_404(admin_client):
     assert admin_client.get("/admin/customers/999999").status_code == 404
 
 
+GUEST_ADDRESS = {
+    "full_name": "Grace Hopper",
+    "line1": "1 Harbour St",
+    "city": "Arlington",
+    "postal_code": "22201",
+    "country": "US",
+}
+
+
+def guest_order(product, email):
+    visitor = Visitor(secrets.token_urlsafe(32))
+    add_to_cart(visitor, product.id, 1)
+    return place_order(None, None, guest=checked_guest(visitor, email, GUEST_ADDRESS)).order
+
+
 def test_guests_are_grouped_by_the_email_they_ordered_with(admin_client, product, admin):
-    address = {
-        "full_name": "Grace Hopper",
-        "line1": "1 Harbour St",
-        "city": "Arlington",
-        "postal_code": "22201",
-        "country": "US",
-    }
     for email in ("Grace@Example.com", "grace@example.com", "linus@example.com"):
-        visitor = Visitor(secrets.token_urlsafe(32))
-        add_to_cart(visitor, product.id, 1)
-        order = place_order(None, None, guest=checked_guest(visitor, email, address)).order
+        order = guest_order(product, email)
     change_status(order, "paid", admin.id)  # linus's
 
     html = admin_client.get("/admin/customers?kind=guests").get_data(as_text=True)
@@ -140,3 +146,13 @@ def test_the_order_page_links_an_accounts_order_to_its_customer(admin_client, ad
     html = admin_client.get(f"/admin/orders/{ada_orders[0].number}").get_data(as_text=True)
 
     assert f'<a href="/admin/customers/{ada.id}">customer page</a>' in html
+
+
+def test_the_guests_list_pages_stay_on_guests(app, admin_client, product):
+    app.config["ORDERS_PER_PAGE"] = 1
+    for email in ("grace@example.com", "linus@example.com"):
+        guest_order(product, email)
+
+    html = admin_client.get("/admin/customers?kind=guests").get_data(as_text=True)
+
+    assert 'href="/admin/customers?page=2&amp;kind=guests" rel="next"' in html

@@ -19,7 +19,14 @@ def customers_page():
     kind = GUESTS if request.args.get("kind") == GUESTS else ACCOUNTS
     search = customers.search_guests if kind == GUESTS else customers.search_accounts
     page = search(term, page=requested_page(), per_page=current_app.config["ORDERS_PER_PAGE"])
-    return render_template("admin/customers.html", page=page, query=term, kind=kind)
+    page_args = {"q": term, "kind": kind if kind == GUESTS else ""}  # for the page links
+    return render_template(
+        "admin/customers.html",
+        page=page,
+        query=term,
+        kind=kind,
+        page_args={name: value for name, value in page_args.items() if value},
+    )
 
 
 @bp.get(f"/admin/customers/<{ID}:user_id>")
