@@ -148,6 +148,7 @@ def world(app, monkeypatch) -> World:
             "image_id": str(pictures[1].id),
             "product_id": str(product.id),
             "address_id": str(address.id),
+            "user_id": str(shopper.id),  # an admin's customer page
             "coupon_id": str(coupon.id),
             "number": order.number,
             "token": reset_token,  # a live reset link's; on /auth/verify, a dead verification link

@@ -1,9 +1,11 @@
-"""The admin pages under /admin: orders, catalog, stock, coupons and the dashboard.
+"""The admin pages under /admin: orders, catalog, stock, coupons, customers and the dashboard.
 
 The blueprint is defined here; routes.py adds its views (and those of the sibling modules).
 """
 
-from flask import Blueprint, abort, render_template
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, render_template, url_for
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as PageNotFound
 
@@ -26,3 +28,34 @@ def admins_only():
 @bp.errorhandler(NotFound)
 def not_found(error: NotFound):
     return render_template("errors/404.html", error=PageNotFound()), 404
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    label: str
+    url: str
+
+
+# The sidebar of admin/base.html: (key a page sets as `active`, label, endpoint).
+SECTIONS = (
+    ("dashboard", "Dashboard", "admin.dashboard"),
+    ("orders", "Orders", "admin.orders"),
+    ("products", "Products", "admin.products"),
+    ("categories", "Categories", "admin.categories_page"),
+    ("coupons", "Coupons", "admin.coupons"),
+    ("customers", "Customers", "admin.customers_page"),
+    ("pages", "Pages", "admin.pages"),
+)
+
+
+@bp.context_processor
+def admin_sections() -> dict:
+    """The sidebar's links; a section whose page this build does not have is left out."""
+    return {
+        "admin_sections": [
+            Section(key, label, url_for(endpoint))
+            for key, label, endpoint in SECTIONS
+            if endpoint in current_app.view_functions
+        ]
+    }

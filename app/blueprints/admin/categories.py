@@ -94,6 +94,26 @@ def move_category(category_id: int):
     return redirect(url_for("admin.categories_page"), code=303)
 
 
+@bp.get(f"/admin/categories/<{ID}:category_id>/confirm-delete")
+def confirm_delete_category(category_id: int):
+    """The step before a delete: it asks, and its button posts to the same address."""
+    category = categories.get_category(category_id)
+    return render_template(
+        "admin/confirm.html",
+        active="categories",
+        heading=f"Delete the category {category.name}?",
+        details=[
+            "A category that still has subcategories or products is not deleted: "
+            "move them first. A deleted category cannot be brought back."
+        ],
+        action=url_for("admin.delete_category", category_id=category.id),
+        fields=[],
+        button="Delete the category",
+        back=url_for("admin.categories_page"),
+        back_label="Keep it",
+    )
+
+
 @bp.post(f"/admin/categories/<{ID}:category_id>/delete")
 def delete_category(category_id: int):
     try:

@@ -10,18 +10,30 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.blueprints.input_rules import PageForm
 from app.models.coupons import FIXED, PERCENT
 from app.models.orders import STATUSES
 from app.services.catalog.product_input import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
 from app.services.catalog.slugs import MAX_SLUG_LENGTH
+from app.services.ordering.bulk import BULK_TARGETS, MAX_BULK_ORDERS
 from app.services.ordering.reports import OrderFilter
+
+EXPORT = "export"
 
 
 class OrderFilterForm(PageForm):
@@ -60,6 +72,29 @@ class OrderFilterForm(PageForm):
             "q": (self.q.data or "").strip(),
         }
         return {name: value for name, value in args.items() if value}
+
+
+class BulkOrdersForm(PageForm):
+    """The orders list's bulk actions: the ticked orders and the button pressed. A status change
+    is shown for confirmation first and done when `confirmed` comes back from that page."""
+
+    number = SelectMultipleField("Orders", validate_choice=False)
+    action = StringField("Action", validators=[DataRequired(), AnyOf((*BULK_TARGETS, EXPORT))])
+    confirmed = HiddenField("Confirmed")
+
+    def validate_number(self, field) -> None:
+        numbers = list(dict.fromkeys(field.data or []))
+        if not numbers:
+            raise ValidationError("Tick at least one order.")
+        if len(numbers) > MAX_BULK_ORDERS:
+            raise ValidationError(f"Tick at most {MAX_BULK_ORDERS} orders.")
+        if any(not number or len(number) > 16 for number in numbers):
+            raise ValidationError("That is not an order number.")
+        field.data = numbers
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 class StatusForm(PageForm):

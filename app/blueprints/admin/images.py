@@ -1,13 +1,13 @@
 """Admin product images: upload (with alt text), delete and reorder, on the product's admin page."""
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
 from app.blueprints.admin import bp
 from app.blueprints.input_rules import text_problem
 from app.blueprints.url_values import ID
 from app.models.images import MAX_ALT_TEXT
-from app.services.catalog import images
-from app.services.errors import ValidationFailed
+from app.services.catalog import browsing, images
+from app.services.errors import NotFound, ValidationFailed
 
 # The upload's own limit (the service refuses a file over MAX_IMAGE_BYTES with a message);
 # room is left for the form's other fields. Every other request keeps MAX_CONTENT_LENGTH.
@@ -36,6 +36,27 @@ def upload_image(product_id: int):
     else:
         flash("Picture added. Its smaller sizes are being made; a placeholder shows until then.", "success")
     return _back(product_id)
+
+
+@bp.get(f"/admin/products/<{ID}:product_id>/images/<{ID}:image_id>/confirm-delete")
+def confirm_delete_image(product_id: int, image_id: int):
+    """The step before a delete: the picture, and a button posting to the same address."""
+    product = browsing.get_product(product_id, active_only=False)
+    image = next((image for image in product.images if image.id == image_id), None)
+    if image is None:
+        raise NotFound("No such image.")
+    return render_template(
+        "admin/confirm_delete_image.html",
+        active="products",
+        product=product,
+        image=image,
+        heading=f"Delete this picture of {product.name}?",
+        action=url_for("admin.delete_image", product_id=product.id, image_id=image.id),
+        fields=[],
+        button="Delete the picture",
+        back=url_for("admin.edit_product", product_id=product.id),
+        back_label="Keep it",
+    )
 
 
 @bp.post(f"/admin/products/<{ID}:product_id>/images/<{ID}:image_id>/delete")

@@ -109,3 +109,23 @@ def resend_confirmation(number: str):
 
 def _back_to(order):
     return redirect(url_for("admin.order", number=order.number), code=303)
+
+
+@bp.get("/admin/orders/<number>/cancel")
+def confirm_cancel(number: str):
+    """The step before a cancel: what it gives back, and the button that does it."""
+    order = lookups.order_by_number(number)
+    if not order.can_become(CANCELLED):
+        flash(f"An order that is {order.status} cannot be cancelled.", "error")
+        return _back_to(order)
+    return render_template(
+        "admin/confirm_cancel.html",
+        active="orders",
+        order=order,
+        heading=f"Cancel order {order.number}?",
+        action=url_for("admin.change_status", number=order.number),
+        fields=[("status", CANCELLED)],
+        button="Cancel the order",
+        back=url_for("admin.order", number=order.number),
+        back_label="Keep the order",
+    )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Order, OrderItem, Product, User
-from app.models.orders import CANCELLED
+from app.models.orders import CANCELLED, DELIVERED, PAID, SHIPPED
 from app.models.types import utcnow
 
 CSV_HEADER = (
@@ -34,16 +34,20 @@ CSV_CHUNK = 500
 LOW_STOCK_THRESHOLD = 5
 CHART_DAYS = 14
 CENT = Decimal("0.01")
+# The statuses whose money has arrived: revenue counts these orders only (docs/admin.md).
+PAID_STATUSES = (PAID, SHIPPED, DELIVERED)
 
 
 @dataclass(frozen=True)
 class OrderFilter:
-    """The admin's filter: every part optional; dates are whole UTC days, both ends included."""
+    """The admin's filter: every part optional; dates are whole UTC days, both ends included;
+    `numbers`, when given, keeps those orders only (the bulk "Export selected")."""
 
     status: str | None = None
     date_from: date | None = None
     date_to: date | None = None
     search: str = ""
+    numbers: tuple[str, ...] = ()
 
 
 def search_orders(filters: OrderFilter, *, page: int = 1, per_page: int = 20) -> Pagination:
@@ -98,6 +102,8 @@ def _csv_lines(rows) -> Iterator[str]:
 def _filtered(statement: Select, filters: OrderFilter) -> Select:
     """Apply the filter to a statement that already outer-joins Order to User (a guest's email
     is on the order)."""
+    if filters.numbers:
+        statement = statement.where(Order.number.in_(filters.numbers))
     if filters.status:
         statement = statement.where(Order.status == filters.status)
     if filters.date_from:
@@ -151,6 +157,8 @@ def _csv_line(cells) -> str:
 
 @dataclass(frozen=True)
 class DayRevenue:
+    """One UTC day: the paid orders placed that day and their total."""
+
     day: date
     revenue: Decimal
     orders: int
@@ -159,29 +167,54 @@ class DayRevenue:
 @dataclass(frozen=True)
 class DashboardFigures:
     orders_today: int
+    paid_orders_today: int
     revenue_today: Decimal
     days: list[DayRevenue] = field(default_factory=list)
     low_stock: list[Product] = field(default_factory=list)
+    low_stock_threshold: int = LOW_STOCK_THRESHOLD
 
 
 def dashboard_figures(now: datetime | None = None, *, low_stock_threshold: int = LOW_STOCK_THRESHOLD):
-    """Today's orders and revenue, revenue per day for the last 14 UTC days, and active products
-    low on stock. Cancelled orders count for nothing."""
+    """Today's orders (placed, not cancelled), today's paid orders and revenue, revenue per day for
+    the last 14 UTC days, and the active products at or under the low-stock threshold."""
     today = (now or utcnow()).astimezone(UTC).date()
     days = daily_revenue(today, CHART_DAYS)
-    low_stock = db.session.scalars(
-        select(Product)
-        .where(Product.is_active, Product.stock <= low_stock_threshold)
-        .order_by(Product.stock, Product.name, Product.id)
-        .limit(50)
-    ).all()
     return DashboardFigures(
-        orders_today=days[-1].orders, revenue_today=days[-1].revenue, days=days, low_stock=list(low_stock)
+        orders_today=_orders_placed_on(today),
+        paid_orders_today=days[-1].orders,
+        revenue_today=days[-1].revenue,
+        days=days,
+        low_stock=low_stock(low_stock_threshold),
+        low_stock_threshold=low_stock_threshold,
+    )
+
+
+def low_stock(threshold: int = LOW_STOCK_THRESHOLD, *, limit: int = 50) -> list[Product]:
+    """Active products with `threshold` or fewer in stock, the emptiest first."""
+    return list(
+        db.session.scalars(
+            select(Product)
+            .where(Product.is_active, Product.stock <= threshold)
+            .order_by(Product.stock, Product.name, Product.id)
+            .limit(limit)
+        )
+    )
+
+
+def _orders_placed_on(day: date) -> int:
+    return db.session.scalar(
+        select(func.count(Order.id)).where(
+            Order.status != CANCELLED,
+            Order.created_at >= _start_of(day),
+            Order.created_at < _start_of(day + timedelta(days=1)),
+        )
     )
 
 
 def daily_revenue(last_day: date, count: int) -> list[DayRevenue]:
-    """Revenue and orders (not cancelled) per UTC day, oldest first, in one query.
+    """Revenue and number of the paid orders (paid, shipped, delivered) placed on each UTC day,
+    oldest first, in one query. A pending order has not brought money yet and a cancelled one
+    never will: neither counts.
 
     Each day is a CASE over fixed bounds, so the query reads the same on SQLite and PostgreSQL
     whatever the server's time zone.
@@ -196,7 +229,7 @@ def daily_revenue(last_day: date, count: int) -> list[DayRevenue]:
         columns.append(func.coalesce(func.sum(case((in_day, 1), else_=0)), 0))
     row = db.session.execute(
         select(*columns).where(
-            Order.status != CANCELLED,
+            Order.status.in_(PAID_STATUSES),
             Order.created_at >= _start_of(days[0]),
             Order.created_at < _start_of(last_day + timedelta(days=1)),
         )
