@@ -1,15 +1,19 @@
 """What placing an order would cost now: the cart, its totals, and what would refuse them.
 
-The checkout page and `GET /api/v1/checkout/preview` both show this one preview.
+The checkout page and `GET /api/v1/checkout/preview` both show this one preview. The
+page's coupon is the one remembered on the cart (cart_coupon.py): applied there, it
+stays until removed, its rules checked again at every showing.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from app.models import Coupon
 from app.services.errors import CouponUnusable, OrderTooLarge, ValidationFailed
+from app.services.ordering import cart_coupon
 from app.services.ordering.cart import CartOwner, CartView, Visitor, get_cart
 from app.services.ordering.coupons import usable_coupon
-from app.services.ordering.pricing import Totals, compute_totals
+from app.services.ordering.pricing import PricingRules, Totals, compute_totals
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,12 @@ class CheckoutPreview:
     totals: Totals
     unusable_coupon: CouponUnusable | None
     too_large: OrderTooLarge | None  # the totals are then shown as computed
+    coupon_code: str = ""  # the code asked for, usable or not
+    # How much more to spend for free shipping; None when shipping is free already.
+    free_shipping_gap: Decimal | None = None
+    # How much more the coupon makes the shopper pay than no coupon would (it takes the
+    # order under the free-shipping threshold); None when it saves them money.
+    coupon_extra_cost: Decimal | None = None
 
     @property
     def refusal(self) -> ValidationFailed | None:
@@ -41,13 +51,75 @@ def preview_checkout(
     code = (coupon_code or "").strip()
     coupon = unusable_coupon = too_large = None
     if code:
-        user_id = None if isinstance(owner, Visitor) else owner
         try:
-            coupon = usable_coupon(code, cart.subtotal, user_id, guest_email)
+            coupon = usable_coupon(code, cart.subtotal, _user_id(owner), guest_email)
         except CouponUnusable as refused:
             unusable_coupon = refused
+    rules = PricingRules.from_config()
     try:
-        totals = compute_totals(cart.subtotal, coupon)
+        totals = compute_totals(cart.subtotal, coupon, rules)
     except OrderTooLarge as refused:
         totals, too_large = refused.totals, refused
-    return CheckoutPreview(cart, coupon, totals, unusable_coupon, too_large)
+    return CheckoutPreview(
+        cart,
+        coupon,
+        totals,
+        unusable_coupon,
+        too_large,
+        code,
+        free_shipping_gap(totals, rules),
+        _coupon_extra_cost(totals, coupon, rules) if too_large is None else None,
+    )
+
+
+def preview_with_remembered_coupon(owner: CartOwner, guest_email: str | None = None) -> CheckoutPreview:
+    """The checkout page's preview: with the coupon remembered on the cart, if any."""
+    return preview_checkout(owner, cart_coupon.remembered_coupon(owner), guest_email)
+
+
+def apply_coupon(owner: CartOwner, code: str | None, guest_email: str | None = None) -> CheckoutPreview:
+    """Apply the coupon to the cart and remember it there; commits.
+
+    Raises CouponUnusable naming the rule it fails, remembering nothing (the coupon
+    applied before, if any, stays).
+    """
+    if not (code or "").strip():
+        raise CouponUnusable("unknown", "Enter a coupon code.")
+    cart = get_cart(owner)
+    coupon = usable_coupon(code.strip(), cart.subtotal, _user_id(owner), guest_email)
+    cart_coupon.remember_coupon(owner, coupon.code)
+    return preview_checkout(owner, coupon.code, guest_email)
+
+
+def remove_coupon(owner: CartOwner, guest_email: str | None = None) -> CheckoutPreview:
+    """Forget the cart's coupon; the preview without it; commits."""
+    cart_coupon.forget_coupon(owner)
+    return preview_checkout(owner, None, guest_email)
+
+
+def free_shipping_gap(totals: Totals, rules: PricingRules) -> Decimal | None:
+    """How much more (after any discount) makes shipping free; None when it is free already."""
+    if not totals.shipping:
+        return None
+    return rules.free_shipping_threshold - totals.discounted
+
+
+def free_shipping_gap_for(subtotal: Decimal) -> Decimal | None:
+    """For the cart page: how much more, before any coupon, makes shipping free; None if it is."""
+    rules = PricingRules.from_config()
+    try:
+        return free_shipping_gap(compute_totals(subtotal, None, rules), rules)
+    except OrderTooLarge:
+        return None
+
+
+def _coupon_extra_cost(totals: Totals, coupon: Coupon | None, rules: PricingRules) -> Decimal | None:
+    if coupon is None:
+        return None
+    without = compute_totals(totals.subtotal, None, rules)
+    extra = totals.total_payable - without.total_payable
+    return extra if extra > 0 else None
+
+
+def _user_id(owner: CartOwner) -> int | None:
+    return None if isinstance(owner, Visitor) else owner
