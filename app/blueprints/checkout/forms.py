@@ -25,7 +25,10 @@ class CheckoutForm(PageForm):
     )
     # The service decides whether an address id is the shopper's: no choice validation here.
     address_choice = RadioField(
-        _l("Ship to"), choices=[], validate_choice=False, validators=[DataRequired(_l("Choose where to ship."))]
+        _l("Ship to"),
+        choices=[],
+        validate_choice=False,
+        validators=[DataRequired(_l("Choose where to ship."))],
     )
 
     # The new address's fields are added by with_address_fields: not required by the

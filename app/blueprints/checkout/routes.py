@@ -198,7 +198,9 @@ def _refused(error: ShopError, form: CheckoutForm):
         show_errors(form, error.fields, SERVICE_FIELD_NAMES)
     if isinstance(error, IdempotencyKeyReused):
         form.new_key()
-    return _render_checkout(form, refusal=ShopError(str(message)) if message else error, status=error.http_status)
+    return _render_checkout(
+        form, refusal=ShopError(str(message)) if message else error, status=error.http_status
+    )
 
 
 def _render_checkout(
