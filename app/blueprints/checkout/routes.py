@@ -3,8 +3,8 @@ the same for guests, with their order's private link, and finding that link
 (docs/behaviour.md#visitors-guests-and-accounts)."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
