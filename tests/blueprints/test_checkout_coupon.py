@@ -244,3 +244,31 @@ def test_the_new_address_fields_are_hidden_by_script_not_by_the_server(shopping)
     assert '<script src="/static/js/checkout.js" defer></script>' in page
     assert "<script>" not in page
     assert '<select autocomplete="country" id="country" name="country">' in page
+
+
+class TestInGerman:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, **PRICING_CONFIG, "STORE_LOCALE": "de_DE", "STORE_CURRENCY": "EUR"}
+
+    def test_the_checkout_speaks_german_with_euro_amounts(self, shopping):
+        page = shopping.get("/checkout").get_data(as_text=True)
+
+        assert "<h1>Kasse</h1>" in page
+        assert "Noch 25,00\xa0€ bis zum kostenlosen Versand." in page
+        assert "Bestellung aufgeben" in page and "Lieferadresse" in page
+        assert '<option selected value="DE">Deutschland</option>' in page
+
+    def test_a_missing_state_is_explained_in_german(self, shopping, teapot):
+        us = {
+            "full_name": "A",
+            "line1": "1 Main St",
+            "city": "Springfield",
+            "postal_code": "62701",
+            "country": "US",
+        }
+
+        response = post(shopping, "new", **us)
+
+        assert response.status_code == 400
+        assert "Eine Adresse in Vereinigte Staaten braucht ein Bundesland" in response.get_data(as_text=True)

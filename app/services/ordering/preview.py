@@ -8,6 +8,8 @@ stays until removed, its rules checked again at every showing.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from app.models import Coupon
 from app.services.errors import CouponUnusable, OrderTooLarge, ValidationFailed
 from app.services.ordering import cart_coupon
@@ -84,7 +86,7 @@ def apply_coupon(owner: CartOwner, code: str | None, guest_email: str | None = N
     applied before, if any, stays).
     """
     if not (code or "").strip():
-        raise CouponUnusable("unknown", "Enter a coupon code.")
+        raise CouponUnusable("unknown", _("Enter a coupon code."))
     cart = get_cart(owner)
     coupon = usable_coupon(code.strip(), cart.subtotal, _user_id(owner), guest_email)
     cart_coupon.remember_coupon(owner, coupon.code)
