@@ -272,3 +272,10 @@ class TestInGerman:
 
         assert response.status_code == 400
         assert "Eine Adresse in Vereinigte Staaten braucht ein Bundesland" in response.get_data(as_text=True)
+
+
+def test_with_a_percent_coupon_the_hint_counts_the_growing_discount(shopping, address, tenoff):
+    page = post(shopping, address.id, coupon_code="TENOFF", apply_coupon="Apply").get_data(as_text=True)
+
+    # 10% off: a subtotal of 55.56 is 50.00 after the discount (55.55 would be 49.99).
+    assert "Add $30.56 more for free shipping." in page

@@ -6,16 +6,17 @@ stays until removed, its rules checked again at every showing.
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from flask_babel import gettext as _
 
 from app.models import Coupon
+from app.models.coupons import PERCENT
 from app.services.errors import CouponUnusable, OrderTooLarge, ValidationFailed
 from app.services.ordering import cart_coupon
 from app.services.ordering.cart import CartOwner, CartView, Visitor, get_cart
 from app.services.ordering.coupons import usable_coupon
-from app.services.ordering.pricing import PricingRules, Totals, compute_totals
+from app.services.ordering.pricing import CENT, PricingRules, Totals, compute_totals, discount_for
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def preview_checkout(
         unusable_coupon,
         too_large,
         code,
-        free_shipping_gap(totals, rules),
+        free_shipping_gap(totals, rules, coupon),
         _coupon_extra_cost(totals, coupon, rules) if too_large is None else None,
     )
 
@@ -99,11 +100,24 @@ def remove_coupon(owner: CartOwner, guest_email: str | None = None) -> CheckoutP
     return preview_checkout(owner, None, guest_email)
 
 
-def free_shipping_gap(totals: Totals, rules: PricingRules) -> Decimal | None:
-    """How much more (after any discount) makes shipping free; None when it is free already."""
+def free_shipping_gap(totals: Totals, rules: PricingRules, coupon: Coupon | None = None) -> Decimal | None:
+    """How much more in the cart makes shipping free, with the coupon's discount growing
+    along; None when shipping is free already, or never will be (a 100% coupon)."""
     if not totals.shipping:
         return None
-    return rules.free_shipping_threshold - totals.discounted
+    threshold = rules.free_shipping_threshold
+    if coupon is None:
+        needed = threshold
+    elif coupon.kind == PERCENT:
+        if coupon.value >= 100:
+            return None
+        # The smallest subtotal whose discounted amount reaches the threshold, to the cent.
+        needed = (threshold * 100 / (100 - coupon.value)).quantize(CENT, rounding=ROUND_CEILING)
+        while needed - discount_for(coupon, needed) < threshold:
+            needed += CENT
+    else:
+        needed = threshold + coupon.value
+    return needed - totals.subtotal
 
 
 def free_shipping_gap_for(subtotal: Decimal) -> Decimal | None:
