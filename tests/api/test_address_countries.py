@@ -49,3 +49,11 @@ def test_a_postcode_of_the_wrong_shape_is_refused_and_nothing_is_saved(api):
         "This is not a postal code of United Kingdom"
     )
     assert address_count() == 0
+
+
+def test_the_region_and_postcode_are_stored_as_the_country_writes_them(api):
+    typed = {**SPRINGFIELD, "region": "illinois"}
+    british = {**SPRINGFIELD, "city": "London", "region": "", "postal_code": "n1 7aa", "country": "GB"}
+
+    assert api.post("/api/v1/addresses/", json=typed).get_json()["region"] == "IL"
+    assert api.post("/api/v1/addresses/", json=british).get_json()["postal_code"] == "N1 7AA"

