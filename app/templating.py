@@ -20,7 +20,8 @@ def register(app: Flask) -> None:
     def money(amount: Decimal | None) -> str:
         if amount is None:
             return ""
-        return format_currency(Decimal(amount), app.config["STORE_CURRENCY"])
+        # + 0 turns a negative zero into zero: "-$0.00" is never printed.
+        return format_currency(Decimal(amount) + 0, app.config["STORE_CURRENCY"])
 
     @app.template_filter("date")
     def date(moment: datetime | None, format: str = "medium") -> str:

@@ -22,6 +22,9 @@ class Cart(db.Model):
     visitor_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Every change to the lines touches it (the cart lock); visitor carts idle 30 days go.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, index=True)
+    # The coupon applied at checkout, remembered until removed or an order is placed
+    # (docs/behaviour.md#coupons); its rules are checked again each time it is shown.
+    coupon_code: Mapped[str | None] = mapped_column(String(40))
 
     items: Mapped[list["CartItem"]] = relationship(
         back_populates="cart", order_by="CartItem.id", cascade="all, delete-orphan"

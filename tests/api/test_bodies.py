@@ -13,7 +13,13 @@ from app.services.accounts import api_tokens
 from tests import factories
 from tests.api.conftest import error_of
 
-ADDRESS = {"full_name": "Ada Shopper", "line1": "1 Road", "city": "Town", "postal_code": "1", "country": "GB"}
+ADDRESS = {
+    "full_name": "Ada Shopper",
+    "line1": "1 Road",
+    "city": "Town",
+    "postal_code": "N1 7AA",
+    "country": "GB",
+}
 
 
 def chunked_post(api, path: str, body: bytes):

@@ -64,6 +64,7 @@ def test_placing_an_order_returns_it_with_201_and_its_location(api, address, fil
         "line1": "12 Analytical Row",
         "line2": "",
         "city": "London",
+        "region": "",
         "postal_code": "N1 7AA",
         "country": "GB",
         "phone": "+44 20 7946 0000",

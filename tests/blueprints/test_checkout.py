@@ -24,6 +24,7 @@ NEW_ADDRESS = {
     "line1": "1 Harvard Yard",
     "line2": "",
     "city": "Cambridge",
+    "region": "MA",
     "postal_code": "02138",
     "country": "us",
     "phone": "",

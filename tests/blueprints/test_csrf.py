@@ -14,6 +14,7 @@ ADDRESS = {
     "full_name": "Grace Hopper",
     "line1": "1 Navy Way",
     "city": "Arlington",
+    "region": "VA",
     "postal_code": "22202",
     "country": "US",
 }

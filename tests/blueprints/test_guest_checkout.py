@@ -16,6 +16,7 @@ ADDRESS = {
     "full_name": "Grace Hopper",
     "line1": "1 Harbour St",
     "city": "Arlington",
+    "region": "VA",
     "postal_code": "22201",
     "country": "US",
 }

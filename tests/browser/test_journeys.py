@@ -83,8 +83,9 @@ def test_a_new_shopper_buys_with_a_coupon_sees_the_order_and_cancels_it(open_bro
     page.get_by_label("Full name").fill("Grace Hopper")
     page.get_by_label("Address line 1").fill("1 Compiler Way")
     page.get_by_label("City").fill("Arlington")
+    page.get_by_label("State / province / region").fill("VA")
     page.get_by_label("Postal code").fill("22201")
-    page.get_by_label("Country").fill("US")
+    page.get_by_label("Country").select_option("US")
     page.get_by_role("button", name="Place order").click()
 
     expect(page).to_have_url(re.compile(r"/orders/SO-[0-9A-Z]{8}$"))
@@ -191,8 +192,9 @@ def _fill_new_address(page, full_name: str) -> None:
     page.get_by_label("Full name").fill(full_name)
     page.get_by_label("Address line 1").fill("2 Queue Street")
     page.get_by_label("City").fill("Boston")
+    page.get_by_label("State / province / region").fill("MA")
     page.get_by_label("Postal code").fill("02108")
-    page.get_by_label("Country").fill("US")
+    page.get_by_label("Country").select_option("US")
 
 
 def test_a_bad_coupon_is_refused_with_the_reason(open_browser):
@@ -209,7 +211,7 @@ def test_a_bad_coupon_is_refused_with_the_reason(open_browser):
     page.get_by_label("Coupon code").fill(EXPIRED_COUPON_CODE)
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("This coupon has expired.").first).to_be_visible()
-    expect(_totals(page)).to_contain_text("$0.00")  # no discount was given
+    expect(_totals(page)).not_to_contain_text("Discount")  # no discount was given, so no line for it
 
     _fill_new_address(page, "Coupon Tester")
     page.get_by_role("button", name="Place order").click()

@@ -106,6 +106,7 @@ def test_placed_order_keeps_the_shipping_address_as_it_was(placed, address):
         "line1": "12 Analytical Row",
         "line2": "",
         "city": "London",
+        "region": "",
         "postal_code": "N1 7AA",
         "country": "GB",
         "phone": "+44 20 7946 0000",

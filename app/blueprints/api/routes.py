@@ -242,7 +242,11 @@ def list_addresses():
 @bp.response(201, schemas.AddressSchema)
 @errors("invalid_fields", "country_unknown", "no_token")
 def create_address(fields):
-    """Add an address to the caller's book; the first one becomes the default."""
+    """Add an address to the caller's book; the first one becomes the default.
+
+    The country's own rules apply too: a US or Japanese address needs its `region` (state,
+    prefecture), a postal code must have the country's shape; a refusal names each field.
+    """
     return addresses.create_address(current_user_id(), fields)
 
 

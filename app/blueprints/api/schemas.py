@@ -193,6 +193,7 @@ ADDRESS_EXAMPLE = {
     "line1": "12 Analytical Row",
     "line2": "Flat 3",
     "city": "London",
+    "region": "",  # a state, province or prefecture where the country needs one (US: "IL")
     "postal_code": "N1 7AA",
     "country": "GB",
     "phone": "+44 20 7946 0000",

@@ -3,6 +3,8 @@ the same for guests, with their order's private link, and finding that link
 (docs/behaviour.md#visitors-guests-and-accounts)."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -12,6 +14,7 @@ from app.blueprints.checkout.forms import CheckoutForm, FindOrderForm, GuestChec
 from app.blueprints.forms import address_values, show_errors
 from app.services.accounts.addresses import list_addresses
 from app.services.errors import (
+    CouponUnusable,
     EmptyCart,
     IdempotencyKeyInUse,
     IdempotencyKeyReused,
@@ -22,16 +25,23 @@ from app.services.errors import (
 )
 from app.services.ordering import guests, lifecycle, lookups
 from app.services.ordering.placing import PlacedOrder, place_order
-from app.services.ordering.preview import preview_checkout
-from app.services.payments import cancelling, intents
+from app.services.ordering.preview import (
+    CheckoutPreview,
+    apply_coupon,
+    free_shipping_gap_for,
+    preview_with_remembered_coupon,
+    remove_coupon,
+)
+from app.services.payments import cancelling, intents, manual
+from app.services.payments.gateways import configured_name
 
 bp = Blueprint("checkout", __name__)
 
 # A refusal is answered with the status it carries (app/services/errors.py); these
 # are the words a shopper needs where the service's are written for an API client.
 SHOPPER_WORDS: dict[type[ShopError], str] = {
-    IdempotencyKeyInUse: "Your order is still being placed; please wait a moment and reload.",
-    IdempotencyKeyReused: "This checkout form was already used; please check and place your order again.",
+    IdempotencyKeyInUse: _l("Your order is still being placed; please wait a moment and reload."),
+    IdempotencyKeyReused: _l("This checkout form was already used; please check and place your order again."),
 }
 # The service's name for a field, where the form's differs.
 SERVICE_FIELD_NAMES = {"address_id": "address_choice"}
@@ -45,8 +55,12 @@ def checkout():
     if guest and not current_app.config["GUEST_CHECKOUT"]:
         return send_to_login(url_for("checkout.checkout"))
     form = GuestCheckoutForm() if guest else CheckoutForm()
-    if request.method == "GET" or form.apply_coupon.data:
+    if request.method == "GET":
         return _render_checkout(form)
+    if form.apply_coupon.data:
+        return _apply_coupon(form)
+    if form.remove_coupon.data:
+        return _remove_coupon(form)
     if not form.validate():
         return _refused(ShopError(_form_problem(form)), form)
     try:
@@ -55,15 +69,21 @@ def checkout():
         return _refused(error, form)
     number = placed.order.number
     if placed.created:
-        flash(f"Thank you! Your order {number} has been placed.", "success")
+        flash(_("Thank you! Your order %(number)s has been placed.", number=number), "success")
     else:
-        flash(f"Your order {number} was already placed; here it is.", "info")
+        flash(_("Your order %(number)s was already placed; here it is.", number=number), "info")
     if placed.access_key:
-        flash("We emailed you a link to this page. Keep it: it is the only way to see your order.", "info")
+        flash(_("We emailed you a link to this page. Keep it: it is the only way to see your order."), "info")
     # A card payment is taken on its own page (docs/payments.md).
     paid_by_card = intents.payment_of(placed.order) is not None
     endpoint = "payments.pay" if paid_by_card else "checkout.order_detail"
     return redirect(url_for(endpoint, number=number, key=placed.access_key), code=303)
+
+
+@bp.app_context_processor
+def free_shipping_hint() -> dict:
+    """For the cart page's hint (checkout/_free_shipping_hint.html): how much more ships free."""
+    return {"free_shipping_gap_for": free_shipping_gap_for}
 
 
 @bp.get("/orders/<number>", strict_slashes=False)
@@ -124,7 +144,7 @@ def _place_order(form: CheckoutForm) -> PlacedOrder:
     return place_order(
         current_user.id,
         form.ship_to(),
-        form.coupon_code.data,
+        form.coupon_to_use(),
         idempotency_key="web:" + form.checkout_key.data,
     )
 
@@ -135,15 +155,40 @@ def _place_guest_order(form: GuestCheckoutForm) -> PlacedOrder:
         raise EmptyCart()
     guest = guests.checked_guest(visitor, form.email.data, address_values(form))
     return place_order(
-        None, None, form.coupon_code.data, idempotency_key="web:" + form.checkout_key.data, guest=guest
+        None, None, form.coupon_to_use(), idempotency_key="web:" + form.checkout_key.data, guest=guest
     )
+
+
+def _apply_coupon(form: CheckoutForm):
+    """Apply the typed coupon and remember it on the cart; a refused one is explained, nothing kept."""
+    owner = cart_owner()
+    if owner is None:
+        return _render_checkout(form)
+    try:
+        preview = apply_coupon(owner, form.coupon_code.data, _guest_email(form))
+    except CouponUnusable as refused:
+        show_errors(form, refused.fields)
+        return _render_checkout(form, status=refused.http_status)
+    form.coupon_code.data = ""
+    return _render_checkout(form, preview=preview)
+
+
+def _remove_coupon(form: CheckoutForm):
+    owner = cart_owner()
+    preview = remove_coupon(owner, _guest_email(form)) if owner is not None else None
+    return _render_checkout(form, preview=preview)
+
+
+def _guest_email(form: CheckoutForm) -> str | None:
+    # A guest's uses of a coupon count by the email typed in so far.
+    return (form.email.data or "").strip().lower() if isinstance(form, GuestCheckoutForm) else None
 
 
 def _form_problem(form: CheckoutForm) -> str:
     if form.checkout_key.errors:
         form.new_key()  # a missing or mangled key: this render's key is good for the next try
         return form.checkout_key.errors[0]
-    return "Please correct the marked fields."
+    return _("Please correct the marked fields.")
 
 
 def _refused(error: ShopError, form: CheckoutForm):
@@ -153,22 +198,29 @@ def _refused(error: ShopError, form: CheckoutForm):
         show_errors(form, error.fields, SERVICE_FIELD_NAMES)
     if isinstance(error, IdempotencyKeyReused):
         form.new_key()
-    return _render_checkout(form, refusal=ShopError(message) if message else error, status=error.http_status)
+    return _render_checkout(
+        form, refusal=ShopError(str(message)) if message else error, status=error.http_status
+    )
 
 
-def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, status: int = 200):
+def _render_checkout(
+    form: CheckoutForm,
+    refusal: ShopError | None = None,
+    status: int = 200,
+    preview: CheckoutPreview | None = None,
+):
     guest = isinstance(form, GuestCheckoutForm)
     owner = cart_owner()
-    # A guest's uses of a coupon count by the email typed in so far.
-    guest_email = (form.email.data or "").strip().lower() if guest else None
-    preview = preview_checkout(owner, form.coupon_code.data, guest_email) if owner is not None else None
+    if preview is None and owner is not None:
+        preview = preview_with_remembered_coupon(owner, _guest_email(form))
     if preview is None or not preview.cart:
         flash(refusal.message if refusal else EmptyCart.message, "info")
         return redirect(url_for("cart.show"), code=303)
-    if preview.unusable_coupon:  # the totals are shown without it
-        show_errors(form, preview.unusable_coupon.fields)
     addresses = [] if guest else list_addresses(current_user.id)
     form.offer_addresses(addresses)
+    # Placing the order uses the coupon shown applied; one that cannot be used is shown with
+    # its reason and left out of the totals and of the order.
+    form.applied_coupon.data = preview.coupon.code if preview.coupon else ""
     refusal = refusal or preview.too_large  # shown with its amounts; placing it is refused
     return render_template(
         "checkout/checkout.html",
@@ -176,8 +228,10 @@ def _render_checkout(form: CheckoutForm, refusal: ShopError | None = None, statu
         guest=guest,
         cart=preview.cart,
         addresses={str(address.id): address for address in addresses},
+        preview=preview,
         coupon=preview.coupon,
         totals=preview.totals,
         refusal=refusal,
         short_items=getattr(refusal, "items", []),
+        pays_by_card=configured_name() != manual.NAME,
     ), status

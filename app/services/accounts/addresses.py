@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from app.extensions import db
 from app.models import Address
 from app.models.address_fields import ADDRESS_FIELD_NAMES, ADDRESS_FIELDS
+from app.services.accounts.address_rules import country_rule_errors, normalized
 from app.services.errors import NotFound, ValidationFailed
 
 FIELDS = ADDRESS_FIELD_NAMES
@@ -32,7 +33,8 @@ def get_address(user_id: int, address_id: int) -> Address:
 
 
 def clean_address(fields: dict) -> dict[str, str]:
-    """Trim and check address fields; raise ValidationFailed listing every bad field."""
+    """Trim and check address fields, by our rules and then the country's; raise
+    ValidationFailed listing every bad field."""
     unknown = set(fields) - set(FIELDS)
     errors: dict[str, list[str]] = {name: ["Unknown field."] for name in sorted(unknown)}
     cleaned = {name: (fields.get(name) or "").strip() for name in FIELDS}
@@ -45,9 +47,11 @@ def clean_address(fields: dict) -> dict[str, str]:
     cleaned["country"] = cleaned["country"].upper()
     if cleaned["country"] and pycountry.countries.get(alpha_2=cleaned["country"]) is None:
         errors.setdefault("country", []).append("Use a two-letter ISO 3166-1 country code, e.g. US or GB.")
+    if not errors:
+        errors = country_rule_errors(cleaned)
     if errors:
         raise ValidationFailed(errors)
-    return cleaned
+    return normalized(cleaned)
 
 
 def create_address(user_id: int, fields: dict, *, make_default: bool = False) -> Address:

@@ -1,4 +1,5 @@
-"""A cart: read it, add to it, change and remove lines; a visitor's merged at login.
+"""A cart: read it, add to it, change and remove lines; a visitor's merged at login
+(its remembered coupon too: cart_coupon.py).
 
 A cart belongs to a shopper (their user id) or to a visitor without an account,
 known by the random token of their cart cookie (SPEC section 10).
@@ -116,6 +117,10 @@ LOCK_VISITOR_CART = (
     .values(updated_at=bindparam("now"))
     .returning(Cart.id)
 )
+# The same locks taken by placing an order, which also forgets the remembered coupon: the
+# order uses it or not, and the cart starts afresh (rolled back with a refused order).
+LOCK_CART_FOR_ORDER = LOCK_CART.values(coupon_code=None)
+LOCK_VISITOR_CART_FOR_ORDER = LOCK_VISITOR_CART.values(coupon_code=None)
 
 
 def cart_lines(owner: CartOwner, connection: Connection | None = None) -> list[CartLine]:
@@ -210,7 +215,8 @@ def remove_from_cart(owner: CartOwner, product_id: int) -> None:
 
 def merge_visitor_cart(user_id: int, visitor: Visitor) -> None:
     """At login or registration: add the visitor's lines to the shopper's cart (quantities
-    add, at most 999 a line) and delete the visitor's cart, in one transaction; commits.
+    add, at most 999 a line), and the visitor's coupon if one is applied, and delete the
+    visitor's cart, in one transaction; commits.
 
     The shopper's cart is locked first, as a checkout locks it, so a merge waits for a
     checkout of that cart and lands wholly before or after it: no line is lost or
@@ -251,6 +257,10 @@ def merge_visitor_cart(user_id: int, visitor: Visitor) -> None:
         if new_lines:
             connection.execute(insert(CartItem), new_lines)
         # The lines explicitly: SQLite enforces no foreign key, so no cascade either.
+        # The coupon the visitor applied comes along, the last one chosen.
+        coupon_code = connection.scalar(select(Cart.coupon_code).where(Cart.id == visitor_cart_id))
+        if coupon_code is not None:
+            connection.execute(update(Cart).where(Cart.id == cart_id).values(coupon_code=coupon_code))
         connection.execute(CLEAR_CART, {"cart_id": visitor_cart_id})
         connection.execute(delete(Cart).where(Cart.id == visitor_cart_id))
         db.session.commit()
@@ -277,9 +287,14 @@ def clear_cart(cart_id: int, connection: Connection) -> None:
 
 
 def lock_cart(
-    owner: CartOwner, connection: Connection | None = None, now: datetime | None = None
+    owner: CartOwner,
+    connection: Connection | None = None,
+    now: datetime | None = None,
+    *,
+    for_order: bool = False,
 ) -> int | None:
     """Lock the cart row (a shopper's, or a visitor's) and return its id; None if there is no cart.
+    `for_order`: placing an order, which forgets the cart's remembered coupon too.
 
     The checkout's first statement: a second checkout of the same cart waits here,
     then finds it empty. Every change to a cart's lines takes this lock first, so it
@@ -288,8 +303,10 @@ def lock_cart(
     """
     connection = connection or db.session.connection()
     if isinstance(owner, Visitor):
-        return connection.scalar(LOCK_VISITOR_CART, {"token_hash": owner.token_hash, "now": now or utcnow()})
-    return connection.scalar(LOCK_CART, {"shopper_id": owner, "now": now or utcnow()})
+        statement = LOCK_VISITOR_CART_FOR_ORDER if for_order else LOCK_VISITOR_CART
+        return connection.scalar(statement, {"token_hash": owner.token_hash, "now": now or utcnow()})
+    statement = LOCK_CART_FOR_ORDER if for_order else LOCK_CART
+    return connection.scalar(statement, {"shopper_id": owner, "now": now or utcnow()})
 
 
 def _lock_or_create_cart(owner: CartOwner) -> int:

@@ -6,7 +6,7 @@ after the commit. The unit of work, `_order_from_cart`, runs the seed's steps as
 one fixed list of statements, however many lines the cart holds (docs/behaviour.md#stock-and-order-creation):
 
 1. lock the shopper's (or the guest's) cart row, so two checkouts of one cart run
-   one at a time;
+   one at a time (and forget the coupon remembered on it: the order uses it or not);
 2. read the cart lines with their products' current price and stock (refusing an
    empty cart or a short line before anything is written);
 3. read the shipping address, or save the new one to the shopper's book (a guest's
@@ -227,7 +227,7 @@ def _order_from_cart(request: OrderRequest) -> Order:
     """The unit of work, step by step as the module's docstring lists them; commits."""
     now = utcnow()
     connection = db.session.connection()  # one for the whole checkout: each lookup has a cost
-    cart_id = lock_cart(request.cart_owner, connection, now)
+    cart_id = lock_cart(request.cart_owner, connection, now, for_order=True)
     if cart_id is None:
         raise EmptyCart()
     lines = _lines_to_order(connection, request.cart_owner)
