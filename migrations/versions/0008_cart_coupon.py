@@ -2,7 +2,7 @@
 
 Chained after 0007_address_region on this branch (both follow 0006).
 
-Revision ID: 0007_cart_coupon
+Revision ID: 0008_cart_coupon
 Revises: 0007_address_region
 Create Date: 2026-12-03 18:40:00
 
@@ -11,7 +11,7 @@ Create Date: 2026-12-03 18:40:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_cart_coupon"
+revision = "0008_cart_coupon"
 down_revision = "0007_address_region"
 branch_labels = None
 depends_on = None
