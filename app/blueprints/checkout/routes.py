@@ -3,6 +3,7 @@ the same for guests, with their order's private link, and finding that link
 (docs/behaviour.md#visitors-guests-and-accounts)."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -20,12 +21,14 @@ from app.services.errors import (
     ShopError,
     ValidationFailed,
 )
-from app.services.ordering import guests, lifecycle, lookups
+from app.services.ordering import carriers, guests, lifecycle, lookups
 from app.services.ordering.placing import PlacedOrder, place_order
 from app.services.ordering.preview import preview_checkout
 from app.services.payments import cancelling, intents
 
 bp = Blueprint("checkout", __name__)
+# How an order was shipped, for the order pages and emails (the carrier's tracking link).
+bp.add_app_template_global(carriers.shipment_of, "shipment_of")
 
 # A refusal is answered with the status it carries (app/services/errors.py); these
 # are the words a shopper needs where the service's are written for an API client.
@@ -80,6 +83,21 @@ def order_detail(number: str):
     )
 
 
+@bp.get("/orders/<number>/cancel")
+def confirm_cancel(number: str):
+    """What a cancel will do, with "Yes, cancel" (a POST) and "Keep my order"; changes nothing."""
+    key = request.args.get("key")
+    if key is None and not current_user.is_authenticated:
+        return send_to_login(url_for("checkout.confirm_cancel", number=number))
+    order = viewable_order(number, key)
+    return render_template(
+        "checkout/cancel.html",
+        order=order,
+        key=key,
+        can_cancel=order.status in lifecycle.SHOPPER_CANCELLABLE,
+    )
+
+
 @bp.post("/orders/<number>/cancel")
 def cancel_order(number: str):
     key = request.args.get("key")
@@ -90,9 +108,9 @@ def cancel_order(number: str):
     try:
         cancelling.cancel_order(order, actor_id)
     except InvalidTransition as error:
-        flash(f"This order is {error.current} and can no longer be cancelled.", "error")
+        flash(_("This order is %(status)s and can no longer be cancelled.", status=_(error.current)), "error")
     else:
-        flash(f"Order {number} is cancelled.", "success")
+        flash(_("Order %(number)s is cancelled. We have emailed you a confirmation.", number=number), "success")
     return redirect(url_for("checkout.order_detail", number=number, key=key), code=303)
 
 
