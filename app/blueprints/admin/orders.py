@@ -79,7 +79,9 @@ def change_status(number: str):
         return _back_to(order)
     try:
         if form.status.data == CANCELLED:  # a card payment is refunded or closed in the same action
-            cancelling.cancel_order(order, current_user.id, allowed_from=lifecycle.ADMIN_CANCELLABLE)
+            cancelling.cancel_order(
+                order, current_user.id, allowed_from=lifecycle.ADMIN_CANCELLABLE, reason=lifecycle.BY_STAFF
+            )
         else:
             lifecycle.change_status(order, form.status.data, current_user.id)
     except (InvalidTransition, cancelling.RefundRefused) as refused:
