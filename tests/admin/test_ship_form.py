@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db, mail
 from app.models import Order, OutboxMessage
 from app.services.ordering.lifecycle import change_status
-from tests.admin.helpers import count, status_of
+from tests.admin.helpers import count
 
 
 @pytest.fixture
@@ -20,7 +20,8 @@ def paid_order(shopper, product, buy, admin):
 def ship(client, order, carrier="ups", tracking_number="1Z999AA10123456784"):
     with mail.record_messages() as sent:
         response = client.post(
-            f"/admin/orders/{order.number}/ship", data={"carrier": carrier, "tracking_number": tracking_number}
+            f"/admin/orders/{order.number}/ship",
+            data={"carrier": carrier, "tracking_number": tracking_number},
         )
     return response, sent
 
@@ -39,7 +40,16 @@ def test_the_paid_orders_page_asks_for_a_carrier_and_a_tracking_number(admin_cli
 
     assert f'action="/admin/orders/{paid_order.number}/ship"' in page
     assert '<select id="carrier" name="carrier">' in page
-    for carrier in ("UPS", "USPS", "FedEx", "DHL Express", "Royal Mail", "DPD", "Deutsche Post / DHL Paket", "Other"):
+    for carrier in (
+        "UPS",
+        "USPS",
+        "FedEx",
+        "DHL Express",
+        "Royal Mail",
+        "DPD",
+        "Deutsche Post / DHL Paket",
+        "Other",
+    ):
         assert f">{carrier}</option>" in page
     assert 'name="tracking_number"' in page
 

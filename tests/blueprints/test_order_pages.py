@@ -165,7 +165,13 @@ def test_a_guest_with_the_link_confirms_and_cancels(client, teapot):
     address = {"full_name": "Grace Hopper", "line1": "1 Harbour St", "city": "Arlington", "region": "VA"}
     placed = client.post(
         "/checkout",
-        data={**address, "postal_code": "22201", "country": "US", "email": "grace@example.com", "checkout_key": checkout_key},
+        data={
+            **address,
+            "postal_code": "22201",
+            "country": "US",
+            "email": "grace@example.com",
+            "checkout_key": checkout_key,
+        },
     )
     order_page = placed.headers["Location"]
     number, key = re.fullmatch(r"/orders/(\S+)\?key=(\S+)", order_page).groups()

@@ -12,7 +12,9 @@ def cancellation_emails(order) -> int:
     db.session.expire_all()
     return len(
         db.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.order_id == order.id, OutboxMessage.kind == "order_cancelled")
+            select(OutboxMessage).where(
+                OutboxMessage.order_id == order.id, OutboxMessage.kind == "order_cancelled"
+            )
         ).all()
     )
 

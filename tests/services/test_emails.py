@@ -41,7 +41,9 @@ def app_config(app_config):
 
 @pytest.fixture
 def teapot(app):
-    product = factories.ProductFactory(sku="TEA-1", name="Blue Teapot", slug="blue-teapot", price=Decimal("12.50"))
+    product = factories.ProductFactory(
+        sku="TEA-1", name="Blue Teapot", slug="blue-teapot", price=Decimal("12.50")
+    )
     image_service.add_image(product.id, images.jpeg(800, 600), "A blue teapot")
     return product
 
@@ -49,7 +51,9 @@ def teapot(app):
 @pytest.fixture
 def order(shopper, teapot) -> Order:
     """2 teapots at $12.50 to a London address: $25.00 + $5.00 shipping + $2.00 tax = $32.00."""
-    address = factories.AddressFactory(user=shopper, full_name="Ada Lovelace", city="London", postal_code="N1 7AA")
+    address = factories.AddressFactory(
+        user=shopper, full_name="Ada Lovelace", city="London", postal_code="N1 7AA"
+    )
     factories.fill_cart(shopper, (teapot, 2))
     with mail.record_messages():
         return place_order(shopper.id, address.id).order
@@ -71,9 +75,12 @@ def assert_branded(email) -> None:
     assert f'src="{SHOP}/static/logo.png"' in email.html
     assert re.search(r'<table[^>]*class="container"[^>]*style="[^"]*width: 600px', email.html)
     assert re.search(r'<td[^>]*class="content"[^>]*style="[^"]*font-family: Helvetica', email.html)
-    assert re.search(r'<a class="button" href="[^"]+" style="[^"]*background-color|<td class="button-cell" style="[^"]*background-color', email.html)
+    assert re.search(r'<td class="button-cell" style="[^"]*background-color', email.html)
+    assert re.search(r'<a class="button" href="[^"]+" style="[^"]*display: inline-block', email.html)
     # Only the narrow-screen rules stay in <style>; the layout itself no longer depends on it.
-    assert all(rules.strip().startswith("@media") for rules in re.findall(r"<style>(.*?)</style>", email.html, re.S))
+    assert all(
+        rules.strip().startswith("@media") for rules in re.findall(r"<style>(.*?)</style>", email.html, re.S)
+    )
 
 
 def assert_about_the_order(email, order: Order, *, lines: bool = True) -> None:
@@ -204,7 +211,13 @@ def test_a_guests_order_link_email_carries_a_working_key(client, teapot):
     address = {"full_name": "Grace Hopper", "line1": "1 Harbour St", "city": "Arlington", "region": "VA"}
     client.post(
         "/checkout",
-        data={**address, "postal_code": "22201", "country": "US", "email": "grace@example.com", "checkout_key": key},
+        data={
+            **address,
+            "postal_code": "22201",
+            "country": "US",
+            "email": "grace@example.com",
+            "checkout_key": key,
+        },
     )
     order = db.session.scalars(select(Order)).one()
 

@@ -31,7 +31,12 @@ def app_config(app_config):
 @pytest.fixture
 def order_and_email(shopper):
     address = factories.AddressFactory(
-        user=shopper, full_name="Erika Mustermann", line1="Hauptstraße 5", city="Berlin", postal_code="10115", country="DE"
+        user=shopper,
+        full_name="Erika Mustermann",
+        line1="Hauptstraße 5",
+        city="Berlin",
+        postal_code="10115",
+        country="DE",
     )
     factories.fill_cart(shopper, (factories.ProductFactory(name="Blaue Teekanne", price=Decimal("12.50")), 2))
     with mail.record_messages() as sent:
@@ -64,7 +69,10 @@ def test_the_shipped_email_is_german(order_and_email, admin):
     (email,) = sent
     assert email.subject == f"Ihre Bestellung {order.number} ist unterwegs"
     assert "Versanddienst: Deutsche Post / DHL Paket" in email.body
-    assert "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=00340434161094042557" in email.body
+    assert (
+        "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode=00340434161094042557"
+        in email.body
+    )
     assert "Sendung verfolgen" in email.html
 
 

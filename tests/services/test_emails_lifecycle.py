@@ -42,7 +42,9 @@ def test_an_admins_cancel_emails_the_shopper_that_the_shop_cancelled(order, admi
 
 def test_an_admins_cancel_through_the_payments_service_says_the_shop_cancelled(order, admin):
     with mail.record_messages() as sent:
-        cancelling.cancel_order(order, admin.id, allowed_from=lifecycle.ADMIN_CANCELLABLE, reason=lifecycle.BY_STAFF)
+        cancelling.cancel_order(
+            order, admin.id, allowed_from=lifecycle.ADMIN_CANCELLABLE, reason=lifecycle.BY_STAFF
+        )
 
     (email,) = sent
     assert "We have cancelled your order" in email.body
@@ -89,7 +91,10 @@ def test_a_refused_move_queues_no_email_and_stores_no_tracking(order, admin):
 
     assert sent == []
     assert owed_kinds(order) == ["order_confirmation"]
-    assert (db.session.get(Order, order.id).carrier, db.session.get(Order, order.id).tracking_number) == (None, None)
+    assert (db.session.get(Order, order.id).carrier, db.session.get(Order, order.id).tracking_number) == (
+        None,
+        None,
+    )
 
 
 def test_a_bad_tracking_number_changes_nothing(order, admin):

@@ -107,7 +107,9 @@ def ship_order(number: str):
         lifecycle.ship_order(order, current_user.id, form.carrier.data, form.tracking_number.data)
     except ValidationFailed as refused:
         show_errors(form, refused.fields)
-        named = "; ".join(f"{form[name].label.text}: {' '.join(errors)}" for name, errors in refused.fields.items())
+        named = "; ".join(
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in refused.fields.items()
+        )
         flash(f"Not shipped. {named}", "error")
         return _render_order(order, form, 400)
     except InvalidTransition as refused:

@@ -110,7 +110,9 @@ def cancel_order(number: str):
     except InvalidTransition as error:
         flash(_("This order is %(status)s and can no longer be cancelled.", status=_(error.current)), "error")
     else:
-        flash(_("Order %(number)s is cancelled. We have emailed you a confirmation.", number=number), "success")
+        flash(
+            _("Order %(number)s is cancelled. We have emailed you a confirmation.", number=number), "success"
+        )
     return redirect(url_for("checkout.order_detail", number=number, key=key), code=303)
 
 

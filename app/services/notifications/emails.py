@@ -44,7 +44,10 @@ ORDER_EMAILS: dict[str, tuple[str, Callable[[str], str]]] = {
         "payment_received",
         lambda number: _("Payment received for your order %(number)s", number=number),
     ),
-    ORDER_CANCELLED: ("order_cancelled", lambda number: _("Your order %(number)s is cancelled", number=number)),
+    ORDER_CANCELLED: (
+        "order_cancelled",
+        lambda number: _("Your order %(number)s is cancelled", number=number),
+    ),
     ORDER_SHIPPED: ("order_shipped", lambda number: _("Your order %(number)s is on its way", number=number)),
     ORDER_DELIVERED: (
         "order_delivered",

@@ -25,13 +25,16 @@ CARRIERS: dict[str, Carrier] = {
     "usps": Carrier("USPS", "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}"),
     "fedex": Carrier("FedEx", "https://www.fedex.com/fedextrack/?trknbr={number}"),
     "dhl": Carrier(
-        "DHL Express", "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={number}"
+        "DHL Express",
+        "https://www.dhl.com/global-en/home/tracking/tracking-express.html?tracking-id={number}",
     ),
     "dhl_paket": Carrier(
         "Deutsche Post / DHL Paket",
         "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html?piececode={number}",
     ),
-    "royal_mail": Carrier("Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/{number}"),
+    "royal_mail": Carrier(
+        "Royal Mail", "https://www.royalmail.com/track-your-item#/tracking-results/{number}"
+    ),
     "dpd": Carrier("DPD", "https://tracking.dpd.de/status/en_US/parcel/{number}"),
     "gls": Carrier("GLS", "https://gls-group.com/track/{number}"),
     OTHER: Carrier("Other", None),
@@ -51,7 +54,7 @@ class Tracking:
 
 
 def checked_shipment(carrier: str | None, tracking_number: str | None) -> tuple[str, str | None]:
-    """The carrier's code and the tracking number (None if blank), or ValidationFailed naming each bad field."""
+    """The carrier's code and the tracking number (None if blank); ValidationFailed names each bad field."""
     errors: dict[str, list[str]] = {}
     carrier = (carrier or "").strip()
     number = (tracking_number or "").strip() or None
