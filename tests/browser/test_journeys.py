@@ -102,7 +102,10 @@ def test_a_new_shopper_buys_with_a_coupon_sees_the_order_and_cancels_it(open_bro
     check_accessibility(page)
 
     order_row.get_by_role("link", name=number).click()
-    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("link", name="Cancel order").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel order")
+    check_accessibility(page)
+    page.get_by_role("button", name="Yes, cancel my order").click()
     expect(page.locator("#status")).to_have_text("cancelled")
     check_accessibility(page)
     page.get_by_role("link", name="My orders", exact=True).click()
