@@ -255,3 +255,12 @@ def test_each_new_email_is_sent_once_when_the_relay_runs_twice(order, admin):
     ]
     kinds = db.session.scalars(select(OutboxMessage.kind).order_by(OutboxMessage.id)).all()
     assert kinds == ["order_confirmation", ORDER_SHIPPED, ORDER_DELIVERED]
+
+
+def test_a_logo_given_as_a_path_is_left_out_of_the_emails(app, order):
+    app.config["STORE_LOGO_URL"] = "/static/logo.png"  # a mail client could not load it
+
+    email = owe(ORDER_DELIVERED, order)
+
+    assert 'class="logo"' not in email.html
+    assert "Teapot Emporium" in email.html
