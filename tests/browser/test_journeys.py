@@ -144,8 +144,11 @@ def test_an_admin_finds_an_order_marks_it_paid_and_shipped_and_sees_the_events(o
 
     page.get_by_role("button", name="Mark as paid").click()
     expect(page.locator("#order-status")).to_have_text("paid")
+    page.get_by_label("Carrier").select_option("DHL Express")
+    page.get_by_label("Tracking number").fill("1234567890")
     page.get_by_role("button", name="Mark as shipped").click()
     expect(page.locator("#order-status")).to_have_text("shipped")
+    expect(page.get_by_role("link", name="1234567890")).to_have_attribute("href", re.compile(r"dhl\.com"))
 
     timeline = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Who"))
     expect(timeline).to_contain_text(ADMIN_EMAIL)

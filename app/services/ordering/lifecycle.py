@@ -148,8 +148,8 @@ def ship_order(order: Order, actor_id: int, carrier: str | None, tracking_number
             .execution_options(synchronize_session=False)
         )
 
-    message = f"Shipped with {CARRIERS[carrier].name}" + (
-        f", tracking number {tracking_number}." if tracking_number else ", no tracking number."
+    message = f"Status changed to shipped: {CARRIERS[carrier].name}, " + (
+        f"tracking number {tracking_number}." if tracking_number else "no tracking number."
     )
     return change_status(order, SHIPPED, actor_id, message=message, also=record_shipment)
 
