@@ -83,27 +83,18 @@ def order_detail(number: str):
     )
 
 
-@bp.get("/orders/<number>/cancel")
-def confirm_cancel(number: str):
-    """What a cancel will do, with "Yes, cancel" (a POST) and "Keep my order"; changes nothing."""
-    key = request.args.get("key")
-    if key is None and not current_user.is_authenticated:
-        return send_to_login(url_for("checkout.confirm_cancel", number=number))
-    order = viewable_order(number, key)
-    return render_template(
-        "checkout/cancel.html",
-        order=order,
-        key=key,
-        can_cancel=order.status in lifecycle.SHOPPER_CANCELLABLE,
-    )
-
-
-@bp.post("/orders/<number>/cancel")
+@bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
 def cancel_order(number: str):
+    """GET shows what a cancel will do, with "Yes, cancel" (this POST) and "Keep my order", and
+    changes nothing; POST cancels."""
     key = request.args.get("key")
     if key is None and not current_user.is_authenticated:
-        return send_to_login(url_for("checkout.order_detail", number=number))
+        page = "checkout.cancel_order" if request.method == "GET" else "checkout.order_detail"
+        return send_to_login(url_for(page, number=number))
     order = viewable_order(number, key)
+    if request.method == "GET":
+        can_cancel = order.status in lifecycle.SHOPPER_CANCELLABLE
+        return render_template("checkout/cancel.html", order=order, key=key, can_cancel=can_cancel)
     actor_id = current_user.id if current_user.is_authenticated else None
     try:
         cancelling.cancel_order(order, actor_id)
