@@ -56,6 +56,10 @@ class Order(address_columns("ship_"), db.Model):
     tax: Mapped[Decimal] = mapped_column(Money)
     total_payable: Mapped[Decimal] = mapped_column(Money)
 
+    # Set when the order is marked shipped (app/services/ordering/carriers.py knows the carriers).
+    carrier: Mapped[str | None] = mapped_column(String(40))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -181,6 +185,9 @@ ORDER_CONFIRMATION = "order_confirmation"  # order_id
 ORDER_LINK = "order_link"  # recipient, payload {"number"}: asked for at /orders/find
 VERIFY_EMAIL = "verify_email"  # user_id
 PASSWORD_RESET = "password_reset"  # recipient: asked for at /auth/forgot, maybe nobody's
+ORDER_CANCELLED = "order_cancelled"  # order_id, payload {"reason"}: who cancelled (lifecycle.py)
+ORDER_SHIPPED = "order_shipped"  # order_id
+ORDER_DELIVERED = "order_delivered"  # order_id
 
 
 class OutboxMessage(db.Model):

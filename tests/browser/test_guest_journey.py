@@ -64,7 +64,10 @@ def test_a_guest_buys_with_a_coupon_opens_the_emailed_link_elsewhere_and_cancels
     elsewhere.goto(emailed_link(server_log, number))
     expect(elsewhere.get_by_role("heading", level=1)).to_contain_text(number)
     check_accessibility(elsewhere)
-    elsewhere.get_by_role("button", name="Cancel order").click()
+    elsewhere.get_by_role("link", name="Cancel order").click()
+    expect(elsewhere.get_by_role("heading", level=1)).to_contain_text("Cancel order")
+    check_accessibility(elsewhere)
+    elsewhere.get_by_role("button", name="Yes, cancel my order").click()
     expect(elsewhere.locator("#status")).to_have_text("cancelled")
 
     elsewhere.goto(f"/orders/{number}?key=not-the-key")

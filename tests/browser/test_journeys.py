@@ -103,7 +103,10 @@ def test_a_new_shopper_buys_with_a_coupon_sees_the_order_and_cancels_it(open_bro
     check_accessibility(page)
 
     order_row.get_by_role("link", name=number).click()
-    page.get_by_role("button", name="Cancel order").click()
+    page.get_by_role("link", name="Cancel order").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel order")
+    check_accessibility(page)
+    page.get_by_role("button", name="Yes, cancel my order").click()
     expect(page.locator("#status")).to_have_text("cancelled")
     check_accessibility(page)
     page.get_by_role("link", name="My orders", exact=True).click()
@@ -142,8 +145,11 @@ def test_an_admin_finds_an_order_marks_it_paid_and_shipped_and_sees_the_events(o
 
     page.get_by_role("button", name="Mark as paid").click()
     expect(page.locator("#order-status")).to_have_text("paid")
+    page.get_by_label("Carrier").select_option("DHL Express")
+    page.get_by_label("Tracking number").fill("1234567890")
     page.get_by_role("button", name="Mark as shipped").click()
     expect(page.locator("#order-status")).to_have_text("shipped")
+    expect(page.get_by_role("link", name="1234567890")).to_have_attribute("href", re.compile(r"dhl\.com"))
 
     timeline = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name="Who"))
     expect(timeline).to_contain_text(ADMIN_EMAIL)

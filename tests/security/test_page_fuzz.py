@@ -103,6 +103,9 @@ GOOD_VALUES = {
 class World:
     path_values: dict[str, str]
     emails: dict[str, str]
+    # Pages read for their forms besides those the path values fill in: forms shown only in
+    # another state (the admin's ship form, on a paid order's page).
+    more_pages: tuple[str, ...] = ()
 
 
 @pytest.fixture
@@ -117,6 +120,7 @@ def world(app, monkeypatch) -> World:
     address = AddressFactory(user=shopper)
     # A fixed number, like every other value here, so each test's pages are the same (CRAWLS).
     order = make_order(shopper, "SO-FUZZ0001")
+    make_order(shopper, "SO-FUZZ0002", status="paid")
     coupon = CouponFactory(code="SAVE10")
     ProductFactory(name="Retired kettle", is_active=False)  # for the "activate" buttons
     CouponFactory(code="OLD5", is_active=False)
@@ -154,6 +158,7 @@ def world(app, monkeypatch) -> World:
             "token": reset_token,  # a live reset link's; on /auth/verify, a dead verification link
         },
         emails={"shopper": shopper.email, "admin": admin.email},
+        more_pages=("/admin/orders/SO-FUZZ0002",),
     )
 
 
@@ -262,12 +267,17 @@ class PageFuzzer:
         for page_rule in RULES:
             if "GET" not in page_rule.methods or page_rule.arguments - set(self.world.path_values):
                 continue
-            page_path = fill_in(page_rule, self.world.path_values)
-            response = self.client.get(page_path)
-            response.get_data()  # a stream (the CSV export) ends here, not in a later request
-            if response.status_code == 200 and response.mimetype == "text/html":
-                forms += forms_on(response.get_data(as_text=True), page_path)
+            forms += self._forms_of(fill_in(page_rule, self.world.path_values))
+        for page_path in self.world.more_pages:
+            forms += self._forms_of(page_path)
         return forms
+
+    def _forms_of(self, page_path: str) -> list[PageForm]:
+        response = self.client.get(page_path)
+        response.get_data()  # a stream (the CSV export) ends here, not in a later request
+        if response.status_code == 200 and response.mimetype == "text/html":
+            return forms_on(response.get_data(as_text=True), page_path)
+        return []
 
     # --- sending, and what every answer must satisfy
 

@@ -31,6 +31,7 @@ from app.models.orders import STATUSES
 from app.services.catalog.product_input import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, MAX_SKU_LENGTH
 from app.services.catalog.slugs import MAX_SLUG_LENGTH
 from app.services.ordering.bulk import BULK_TARGETS, MAX_BULK_ORDERS
+from app.services.ordering.carriers import CARRIERS
 from app.services.ordering.reports import OrderFilter
 
 EXPORT = "export"
@@ -187,3 +188,17 @@ def _utc(value):
 
 def _naive(value):
     return value.astimezone(UTC).replace(tzinfo=None) if value else None
+
+
+class ShipForm(PageForm):
+    """Mark as shipped: the carrier and tracking number (checked by lifecycle.ship_order)."""
+
+    carrier = SelectField(
+        "Carrier",
+        choices=[SelectChoice(code, carrier.name) for code, carrier in CARRIERS.items()],
+        validate_choice=False,  # the service names a bad carrier, as it does for the API
+    )
+    tracking_number = StringField(
+        "Tracking number (optional)",
+        description="Letters, digits, spaces and dashes, at most 64.",
+    )

@@ -13,10 +13,11 @@ from flask import (
 from flask_login import current_user
 
 from app.blueprints.admin import bp
-from app.blueprints.admin.forms import NoteForm, OrderFilterForm, StatusForm
+from app.blueprints.admin.forms import NoteForm, OrderFilterForm, ShipForm, StatusForm
+from app.blueprints.forms import show_errors
 from app.blueprints.url_values import requested_page
 from app.models.orders import CANCELLED, TRANSITIONS
-from app.services.errors import InvalidTransition
+from app.services.errors import InvalidTransition, ValidationFailed
 from app.services.notifications import outbox
 from app.services.ordering import lifecycle, lookups, reports
 from app.services.payments import cancelling
@@ -51,14 +52,18 @@ def orders_csv():
 
 @bp.get("/admin/orders/<number>")
 def order(number: str):
-    order = lookups.order_by_number(number)
+    return _render_order(lookups.order_by_number(number))
+
+
+def _render_order(order, ship_form: ShipForm | None = None, status: int = 200):
     return render_template(
         "admin/order.html",
         order=order,
         targets=TRANSITIONS[order.status],
         note_form=NoteForm(),
         status_form=StatusForm(),
-    )
+        ship_form=ship_form or ShipForm(formdata=None),
+    ), status
 
 
 @bp.post("/admin/orders/<number>/status")
@@ -74,7 +79,9 @@ def change_status(number: str):
         return _back_to(order)
     try:
         if form.status.data == CANCELLED:  # a card payment is refunded or closed in the same action
-            cancelling.cancel_order(order, current_user.id, allowed_from=lifecycle.ADMIN_CANCELLABLE)
+            cancelling.cancel_order(
+                order, current_user.id, allowed_from=lifecycle.ADMIN_CANCELLABLE, reason=lifecycle.BY_STAFF
+            )
         else:
             lifecycle.change_status(order, form.status.data, current_user.id)
     except (InvalidTransition, cancelling.RefundRefused) as refused:
@@ -84,6 +91,31 @@ def change_status(number: str):
         flash(f"Order {order.number} cancelled; its stock and coupon use were returned.", "success")
     else:
         flash(f"Order {order.number} is now {order.status}.", "success")
+    return _back_to(order)
+
+
+@bp.post("/admin/orders/<number>/ship")
+def ship_order(number: str):
+    """Mark as shipped with a carrier and tracking number; the shopper is emailed. Bad input
+    is shown on the form, field by field, and changes nothing."""
+    order = lookups.order_by_number(number)
+    form = ShipForm()
+    if not form.validate_on_submit():
+        flash("The form expired; please try again.", "error")
+        return _render_order(order, form, 400)
+    try:
+        lifecycle.ship_order(order, current_user.id, form.carrier.data, form.tracking_number.data)
+    except ValidationFailed as refused:
+        show_errors(form, refused.fields)
+        named = "; ".join(
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in refused.fields.items()
+        )
+        flash(f"Not shipped. {named}", "error")
+        return _render_order(order, form, 400)
+    except InvalidTransition as refused:
+        flash(refused.message, "error")
+        return _back_to(order)
+    flash(f"Order {order.number} is now shipped; the shopper was emailed.", "success")
     return _back_to(order)
 
 

@@ -23,7 +23,7 @@ from app.services.errors import (
     ShopError,
     ValidationFailed,
 )
-from app.services.ordering import guests, lifecycle, lookups
+from app.services.ordering import carriers, guests, lifecycle, lookups
 from app.services.ordering.placing import PlacedOrder, place_order
 from app.services.ordering.preview import (
     CheckoutPreview,
@@ -36,6 +36,8 @@ from app.services.payments import cancelling, intents, manual
 from app.services.payments.gateways import configured_name
 
 bp = Blueprint("checkout", __name__)
+# How an order was shipped, for the order pages and emails (the carrier's tracking link).
+bp.add_app_template_global(carriers.shipment_of, "shipment_of")
 
 # A refusal is answered with the status it carries (app/services/errors.py); these
 # are the words a shopper needs where the service's are written for an API client.
@@ -100,19 +102,27 @@ def order_detail(number: str):
     )
 
 
-@bp.post("/orders/<number>/cancel")
+@bp.route("/orders/<number>/cancel", methods=["GET", "POST"])
 def cancel_order(number: str):
+    """GET shows what a cancel will do, with "Yes, cancel" (this POST) and "Keep my order", and
+    changes nothing; POST cancels."""
     key = request.args.get("key")
     if key is None and not current_user.is_authenticated:
-        return send_to_login(url_for("checkout.order_detail", number=number))
+        page = "checkout.cancel_order" if request.method == "GET" else "checkout.order_detail"
+        return send_to_login(url_for(page, number=number))
     order = viewable_order(number, key)
+    if request.method == "GET":
+        can_cancel = order.status in lifecycle.SHOPPER_CANCELLABLE
+        return render_template("checkout/cancel.html", order=order, key=key, can_cancel=can_cancel)
     actor_id = current_user.id if current_user.is_authenticated else None
     try:
         cancelling.cancel_order(order, actor_id)
     except InvalidTransition as error:
-        flash(f"This order is {error.current} and can no longer be cancelled.", "error")
+        flash(_("This order is %(status)s and can no longer be cancelled.", status=_(error.current)), "error")
     else:
-        flash(f"Order {number} is cancelled.", "success")
+        flash(
+            _("Order %(number)s is cancelled. We have emailed you a confirmation.", number=number), "success"
+        )
     return redirect(url_for("checkout.order_detail", number=number, key=key), code=303)
 
 

@@ -1,26 +1,62 @@
 """The emails the outbox sends (HTML and plain text): the order confirmation, payment received,
-a guest's order link, email verification and password reset.
+cancelled, shipped and delivered, a guest's order link, email verification and password reset.
 
 Links with a token or key are made here, when the email is, so the outbox never
-stores a secret.
+stores a secret. Every email shares one branded layout (templates/emails/_layout.html);
+its CSS is inlined into style="" attributes here, as the message is made, because
+mail clients ignore or strip <style> blocks.
 """
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import css_inline
 from flask import current_app, render_template
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_mail import Connection, Message
 
 from app.models import Order, OutboxMessage
-from app.models.orders import ORDER_CONFIRMATION, ORDER_LINK, PASSWORD_RESET, VERIFY_EMAIL
+from app.models.orders import (
+    ORDER_CANCELLED,
+    ORDER_CONFIRMATION,
+    ORDER_DELIVERED,
+    ORDER_LINK,
+    ORDER_SHIPPED,
+    PASSWORD_RESET,
+    VERIFY_EMAIL,
+)
 from app.services.accounts.signed_links import reset_token, verification_token
 from app.services.accounts.users import find_user
+from app.services.ordering.carriers import shipment_of
 from app.services.ordering.guests import add_access_key, find_guest_order
 
 log = logging.getLogger(__name__)
 
 PAYMENT_RECEIVED = "payment_received"  # the outbox kind of the payment email
+
+# The emails about one order: their template and subject (in the shop's locale, made when sent).
+ORDER_EMAILS: dict[str, tuple[str, Callable[[str], str]]] = {
+    ORDER_CONFIRMATION: ("order_confirmation", lambda number: _("Your order %(number)s", number=number)),
+    PAYMENT_RECEIVED: (
+        "payment_received",
+        lambda number: _("Payment received for your order %(number)s", number=number),
+    ),
+    ORDER_CANCELLED: (
+        "order_cancelled",
+        lambda number: _("Your order %(number)s is cancelled", number=number),
+    ),
+    ORDER_SHIPPED: ("order_shipped", lambda number: _("Your order %(number)s is on its way", number=number)),
+    ORDER_DELIVERED: (
+        "order_delivered",
+        lambda number: _("Your order %(number)s has been delivered", number=number),
+    ),
+}
+
+# Inline the layout's rules into each element; keep @media rules (narrow screens) in a <style>.
+INLINER = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
 
 
 @dataclass(frozen=True)
@@ -45,17 +81,14 @@ def order_link(order: Order) -> str:
 def compose(outbox_message: OutboxMessage) -> Email | None:
     """The email an outbox message owes; None when there is no one to send it to."""
     kind = outbox_message.kind
-    if kind == ORDER_CONFIRMATION:
+    if kind in ORDER_EMAILS:
         order = outbox_message.order
-        return Email(confirmation_message(order, order_link(order)), order.id)
-    if kind == PAYMENT_RECEIVED:
-        order = outbox_message.order
-        return Email(payment_received_message(order), order.id)
+        return Email(order_message(kind, order, order_link(order), outbox_message.payload), order.id)
     if kind == ORDER_LINK:
         order = find_guest_order(outbox_message.payload["number"], outbox_message.recipient)
         if order is None:
             return None
-        subject = f"Your order {order.number}"
+        subject = _("Your order %(number)s", number=order.number)
         message = _message("order_link", subject, order.email, order=order, link=order_link(order))
         return Email(message, order.id)
     if kind == VERIFY_EMAIL:
@@ -63,32 +96,37 @@ def compose(outbox_message: OutboxMessage) -> Email | None:
         if user is None or user.is_verified:
             return None
         link = absolute_url("auth.verify_email", token=verification_token(user.id, user.email))
-        return Email(_message("verify_email", "Please confirm your email", user.email, link=link))
+        return Email(_message("verify_email", _("Please confirm your email"), user.email, link=link))
     if kind == PASSWORD_RESET:
         user = find_user(outbox_message.recipient)
         if user is None:
             return None
         link = absolute_url("auth.reset_password", token=reset_token(user.id, user.password_hash))
-        return Email(_message("password_reset", "Reset your password", user.email, link=link))
+        return Email(_message("password_reset", _("Reset your password"), user.email, link=link))
     raise ValueError(f"unknown outbox message kind {kind!r}")
 
 
-def confirmation_message(order: Order, link: str | None = None) -> Message:
-    subject = f"Your order {order.number}"
-    return _message("order_confirmation", subject, order.contact_email, order=order, link=link)
-
-
-def payment_received_message(order: Order) -> Message:
-    subject = f"Payment received for your order {order.number}"
-    return _message("payment_received", subject, order.contact_email, order=order)
+def order_message(kind: str, order: Order, link: str, payload: dict | None = None) -> Message:
+    """An email about the order (one of ORDER_EMAILS), with a button to its page at `link`."""
+    template, subject = ORDER_EMAILS[kind]
+    return _message(
+        template,
+        subject(order.number),
+        order.contact_email,
+        order=order,
+        link=link,
+        shipment=shipment_of(order),
+        reason=(payload or {}).get("reason"),
+    )
 
 
 def _message(template: str, subject: str, recipient: str, **context) -> Message:
+    context |= {"subject": subject, "language": get_locale().language}
     return Message(
         subject=subject,
         recipients=[recipient],
         body=render_template(f"emails/{template}.txt", **context),
-        html=render_template(f"emails/{template}.html", **context),
+        html=INLINER.inline(render_template(f"emails/{template}.html", **context)),
     )
 
 

@@ -27,18 +27,26 @@ class RefundRefused(ShopError):
     """The provider would not refund, so the order was not cancelled."""
 
 
-def cancel_order(order: Order, actor_id: int | None, *, allowed_from=lifecycle.SHOPPER_CANCELLABLE) -> Order:
+def cancel_order(
+    order: Order,
+    actor_id: int | None,
+    *,
+    allowed_from=lifecycle.SHOPPER_CANCELLABLE,
+    reason: str = lifecycle.BY_SHOPPER,
+) -> Order:
     """Cancel as lifecycle.cancel_order does, refunding or closing the card payment too."""
     payment = payment_of(order)
     if payment is None:
-        return lifecycle.cancel_order(order, actor_id, allowed_from=allowed_from)
+        return lifecycle.cancel_order(order, actor_id, allowed_from=allowed_from, reason=reason)
     if order.status == PAID and PAID in allowed_from:
-        return _refund_then_cancel(order, payment, actor_id)
+        return _refund_then_cancel(order, payment, actor_id, reason)
     try:
-        lifecycle.cancel_order(order, actor_id, allowed_from=tuple(s for s in allowed_from if s == PENDING))
+        lifecycle.cancel_order(
+            order, actor_id, allowed_from=tuple(s for s in allowed_from if s == PENDING), reason=reason
+        )
     except InvalidTransition as refused:
         if refused.current == PAID and PAID in allowed_from:  # paid a moment ago
-            return _refund_then_cancel(order, payment, actor_id)
+            return _refund_then_cancel(order, payment, actor_id, reason)
         raise
     close_intent(payment)
     db.session.refresh(order)
@@ -69,11 +77,11 @@ def close_intent(payment: Payment) -> None:
     settlement.note_status(db.session.get(Payment, payment_id), intent)
 
 
-def _refund_then_cancel(order: Order, payment: Payment, actor_id: int | None) -> Order:
+def _refund_then_cancel(order: Order, payment: Payment, actor_id: int | None, reason: str) -> Order:
     payment_id = payment.id
     if payment.status != SUCCEEDED and not _took_money(payment):
         # Marked paid by hand (no card payment): cancel, and close the intent.
-        lifecycle.cancel_order(order, actor_id, allowed_from=(PAID,))
+        lifecycle.cancel_order(order, actor_id, allowed_from=(PAID,), reason=reason)
         close_intent(db.session.get(Payment, payment_id))
         db.session.refresh(order)
         return order
@@ -103,6 +111,7 @@ def _refund_then_cancel(order: Order, payment: Payment, actor_id: int | None) ->
             allowed_from=(PAID,),
             message="Order cancelled and refunded in full; stock and coupon use returned.",
             also=record,
+            reason=reason,
         )
     except InvalidTransition:
         # Shipped in the meantime: the money went back all the same, so say so.

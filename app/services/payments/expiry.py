@@ -136,6 +136,7 @@ def _expire(payment_id: int, number: str, outcome: Outcome) -> None:
             kind=settlement.PAYMENT_EVENT,
             message="Payment not received in time; order cancelled, stock and coupon use returned.",
             also=close_payment,
+            reason=lifecycle.UNPAID,
         )
     except InvalidTransition:
         return  # another run, the shopper or the webhook got there first
