@@ -1,7 +1,7 @@
 """Shipments: the carrier and tracking number an order was shipped with
 
-Revision ID: 0007_shipments
-Revises: 0006
+Revision ID: 0009_shipments
+Revises: 0008_cart_coupon
 Create Date: 2026-12-03 18:30:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-03 18:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_shipments"
-down_revision = "0006"
+revision = "0009_shipments"
+down_revision = "0008_cart_coupon"
 branch_labels = None
 depends_on = None
 
