@@ -2,7 +2,7 @@
 
 from flask import render_template
 
-from app.blueprints.admin import bp, categories, coupons, images, orders, products  # noqa: F401  (their views join bp)
+from app.blueprints.admin import bp, categories, coupons, images, orders, pages, products  # noqa: F401  (their views join bp)
 from app.blueprints.admin.charts import bar_chart
 from app.services.ordering.reports import dashboard_figures
 
