@@ -65,7 +65,10 @@ def upgrade():
     now = datetime.now(UTC)
     op.bulk_insert(
         pages,
-        [{"slug": slug, "title": title, "body": body, "updated_at": now} for slug, title, body in DEFAULT_PAGES],
+        [
+            {"slug": slug, "title": title, "body": body, "updated_at": now}
+            for slug, title, body in DEFAULT_PAGES
+        ],
     )
 
 

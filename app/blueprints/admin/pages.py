@@ -11,17 +11,23 @@ from app.models.pages import MAX_PAGE_BODY, MAX_PAGE_TITLE
 from app.services import pages
 from app.services.errors import ValidationFailed
 
+TITLE_TOO_LONG = f"Please shorten the title to at most {MAX_PAGE_TITLE} characters."
+BODY_TOO_LONG = f"Please shorten the text to at most {MAX_PAGE_BODY:,} characters."
+
 
 class PageTextForm(PageForm):
     title = StringField(
         "Title",
-        validators=[DataRequired("Please give the page a title."), Length(max=MAX_PAGE_TITLE)],
+        validators=[
+            DataRequired("Please give the page a title."),
+            Length(max=MAX_PAGE_TITLE, message=TITLE_TOO_LONG),
+        ],
         render_kw={"maxlength": MAX_PAGE_TITLE},
     )
     body = TextAreaField(
         "Text",
         description="Plain text; a blank line starts a new paragraph.",
-        validators=[Length(max=MAX_PAGE_BODY)],
+        validators=[Length(max=MAX_PAGE_BODY, message=BODY_TOO_LONG)],
         render_kw={"rows": 14},
     )
 

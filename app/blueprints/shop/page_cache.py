@@ -3,8 +3,9 @@
 A visitor who sends neither a session, a remember-me nor a cart cookie sees what every such
 visitor sees: no user, an empty cart, no flashed message, and no CSRF token (base.html only
 asks for one for a logged-in user; the product cards' "Add to cart" forms carry CSRF_TOKEN_SLOT,
-which with_csrf_token() fills in for each visitor after the cache). Only their pages are stored and served from here, keyed by path and
-query string, for CATALOG_PAGE_CACHE_SECONDS. Anyone with a session always gets a fresh page.
+which with_csrf_token() fills in for each visitor after the cache). Only their pages are
+stored and served from here, keyed by path and query string, for CATALOG_PAGE_CACHE_SECONDS.
+Anyone with a session always gets a fresh page.
 
 A product selling out through checkouts therefore shows at most that many seconds late. A
 commit that adds or changes a product or a stock adjustment through the ORM (admin saves,
@@ -16,9 +17,9 @@ from itertools import chain
 
 from flask import Flask, current_app, has_app_context, request, session
 from flask_caching import Cache
+from flask_login.config import COOKIE_NAME as DEFAULT_REMEMBER_COOKIE_NAME
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from flask_login.config import COOKIE_NAME as DEFAULT_REMEMBER_COOKIE_NAME
 from sqlalchemy import event
 
 from app.blueprints.cart.visitor import COOKIE_NAME as CART_COOKIE_NAME
