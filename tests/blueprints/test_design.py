@@ -320,3 +320,21 @@ def test_the_stylesheet_stacks_labelled_rows_on_narrow_screens(client):
     narrow = css[css.index("@media (max-width: 640px)") :]
     assert "table.stack td[data-label]::before { content: attr(data-label);" in narrow
     assert "@media (prefers-color-scheme: dark)" in css
+
+
+class TestInGerman:
+    @pytest.fixture
+    def app_config(self, app_config):
+        return {**app_config, "STORE_LOCALE": "de_DE", "STORE_CURRENCY": "EUR"}
+
+    def test_the_header_cards_and_footer_speak_german(self, client):
+        ProductFactory(name="Blaue Tasse", price=Decimal("12.50"), stock=40)
+
+        page = client.get("/").get_data(as_text=True)
+
+        assert '<html lang="de-DE">' in page
+        assert "<title>Produkte · Storefront</title>" in page
+        card = card_of(page, "Blaue Tasse")
+        assert "12,50\xa0€" in card and "Auf Lager" in card and "In den Warenkorb" in card
+        assert "Im Shop suchen" in page and "Warenkorb" in page
+        assert ">Versand</a>" in page and ">Gastbestellung finden</a>" in page
