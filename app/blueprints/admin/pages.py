@@ -37,15 +37,15 @@ def pages_list():
     return render_template("admin/pages.html", pages=pages.list_pages())
 
 
-@bp.route("/admin/pages/<slug>", methods=["GET", "POST"])
-def edit_page(slug: str):
-    page = pages.page_by_slug(slug)  # NotFound: the admin's 404
+@bp.route("/admin/pages/<page_slug>", methods=["GET", "POST"])
+def edit_page(page_slug: str):
+    page = pages.page_by_slug(page_slug)  # NotFound: the admin's 404
     form = PageTextForm()
     if request.method == "GET":
         form.title.data, form.body.data = page.title, page.body
     elif form.validate_on_submit():
         try:
-            pages.update_page(slug, form.title.data, form.body.data or "")
+            pages.update_page(page_slug, form.title.data, form.body.data or "")
         except ValidationFailed as refused:
             show_errors(form, refused.fields)
         else:

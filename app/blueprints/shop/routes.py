@@ -99,10 +99,10 @@ def product(slug: str):
     return render_template("shop/product.html", product=found, form=form, crumbs=crumbs)
 
 
-@bp.get("/pages/<slug>")
-def page(slug: str):
+@bp.get("/pages/<page_slug>")
+def page(page_slug: str):
     try:
-        shown = pages.page_by_slug(slug)
+        shown = pages.page_by_slug(page_slug)
     except NotFound:
         abort(404)
     return render_template("shop/page.html", page=shown, paragraphs=pages.paragraphs(shown.body))
