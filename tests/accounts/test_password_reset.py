@@ -119,7 +119,9 @@ def test_the_link_lasts_60_minutes(client, shopper, monkeypatch, minutes_later, 
 
 # The signature's last base64 character carries spare bits, so changing it may not change the
 # signature at all: the forgery alters a character well inside it.
-@pytest.mark.parametrize("mangle", [lambda t: t[:-5] + ("A" if t[-5] != "A" else "B") + t[-4:], lambda t: "x" + t])
+@pytest.mark.parametrize(
+    "mangle", [lambda t: t[:-5] + ("A" if t[-5] != "A" else "B") + t[-4:], lambda t: "x" + t]
+)
 def test_a_forged_link_changes_nothing(client, shopper, mangle):
     path = reset_link(client, shopper)
     prefix, token = path.rsplit("/", 1)

