@@ -161,6 +161,14 @@ def _http_origin(url: str) -> None:
         raise ValidationError("Not an http(s) origin, like https://api.stripe.com.")
 
 
+def _logo_url(url: str) -> None:
+    parts = urlsplit(url)
+    is_web_url = parts.scheme in ("http", "https") and bool(parts.netloc)
+    is_path = url.startswith("/") and not url.startswith("//")
+    if not (is_web_url or is_path) or any(character.isspace() for character in url):
+        raise ValidationError("Not an image address: an http(s) URL or a path starting with /.")
+
+
 def _seconds(*, above_zero: bool = True) -> fields.Float:
     return fields.Float(validate=validate.Range(min=0, min_inclusive=not above_zero))
 
@@ -180,6 +188,7 @@ class Settings(Schema):
     GUEST_CHECKOUT = fields.Boolean(falsy=fields.Boolean.falsy | {""})
     ORDER_FIND_EMAIL_RATE_LIMIT = fields.String(validate=_rate_limit)
     STORE_NAME = fields.String(validate=validate.Length(min=1, max=80))
+    STORE_LOGO_URL = fields.String(allow_none=True, validate=[validate.Length(max=2000), _logo_url])
     STORE_LOCALE = fields.String(validate=_locale)
     STORE_CURRENCY = fields.String(validate=_currency_code)
     TAX_RATE = _amount(min=0, max=1)  # a fraction: 0.08 is 8%

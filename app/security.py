@@ -150,15 +150,16 @@ def init_security(app: Flask) -> None:
 
 
 def _policy_with_media(app: Flask) -> dict:
-    """The policy, with pictures also allowed from the S3 public URL when media live there."""
+    """The policy, with pictures also allowed from the S3 public URL when media live there, and
+    from the logo's site when STORE_LOGO_URL is on another one."""
     public_url = app.config.get("S3_PUBLIC_URL") or app.config.get("S3_ENDPOINT_URL")
-    if app.config.get("MEDIA_STORAGE") != "s3" or not public_url:
+    image_urls = [app.config.get("STORE_LOGO_URL") or ""]
+    if app.config.get("MEDIA_STORAGE") == "s3" and public_url:
+        image_urls.append(public_url)
+    origins = list(dict.fromkeys(f"{p.scheme}://{p.netloc}" for p in map(urlsplit, image_urls) if p.netloc))
+    if not origins:
         return CONTENT_SECURITY_POLICY
-    parts = urlsplit(public_url)
-    return {
-        **CONTENT_SECURITY_POLICY,
-        "img-src": f"{CONTENT_SECURITY_POLICY['img-src']} {parts.scheme}://{parts.netloc}",
-    }
+    return {**CONTENT_SECURITY_POLICY, "img-src": " ".join([CONTENT_SECURITY_POLICY["img-src"], *origins])}
 
 
 def _limit_login(app: Flask) -> None:

@@ -14,6 +14,7 @@ from app.models.orders import (
     OrderItem,
     OutboxMessage,
 )
+from app.models.pages import Page
 from app.models.payments import Payment, WebhookEvent
 from app.models.types import MAX_ID
 
@@ -32,6 +33,7 @@ __all__ = [
     "OrderEvent",
     "OrderItem",
     "OutboxMessage",
+    "Page",
     "Payment",
     "Product",
     "ProductImage",

@@ -24,7 +24,7 @@ def app_config(app_config, cache_seconds) -> dict:
 
 @pytest.fixture
 def mug(app) -> Product:
-    return ProductFactory(name="Blue Mug", slug="blue-mug", stock=3)
+    return ProductFactory(name="Blue Mug", slug="blue-mug", stock=20)
 
 
 def anonymous_visit(app, path: str = "/") -> str:
@@ -136,7 +136,7 @@ def test_an_admin_stock_adjustment_shows_at_once(app, admin, mug):
     admin_client = app.test_client()
     admin_client.post("/auth/login", data={"email": admin.email, "password": PASSWORD})
 
-    response = admin_client.post(f"/admin/products/{mug.id}/stock", data={"delta": "-3", "reason": "Broken"})
+    response = admin_client.post(f"/admin/products/{mug.id}/stock", data={"delta": "-20", "reason": "Broken"})
 
     assert response.status_code == 303
     assert "Out of stock" in anonymous_visit(app)

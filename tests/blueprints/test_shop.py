@@ -15,7 +15,7 @@ def test_product_list_shows_name_price_and_stock_state(client):
 
     assert "Blue Mug" in page and "$12.50" in page
     assert "Red Mug" in page and "$1,234.00" in page
-    assert page.index("In stock") < page.index("Out of stock")
+    assert page.index("Only 3 left") < page.index("Out of stock")
 
 
 def test_product_list_hides_inactive_products(client):
@@ -106,7 +106,7 @@ def test_product_page_shows_description_price_stock_and_add_to_cart(client):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h1>Blue Mug</h1>" in page
-    assert "Holds tea." in page and "$12.50" in page and "In stock" in page
+    assert "Holds tea." in page and "$12.50" in page and "Only 4 left" in page
     assert 'action="/cart/items"' in page
     assert '<label for="quantity">Quantity</label>' in page
     assert "Add to cart" in page

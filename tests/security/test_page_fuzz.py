@@ -18,7 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.extensions import db
-from app.models import ProductImage
+from app.models import Page, ProductImage
 from app.services.accounts import signed_links, users
 from tests.blueprints.conftest import make_order
 from tests.conftest import PASSWORD, _test_config
@@ -140,6 +140,7 @@ def world(app, monkeypatch) -> World:
         for n in (0, 1)
     ]
     db.session.add_all(pictures)
+    db.session.add(Page(slug="shipping", title="Shipping", body="In two days."))
     db.session.commit()
     forgetful = UserFactory(email="forgetful@example.com", password_hash=FORGETFUL_HASH)
     monkeypatch.setattr(signed_links, "clock", lambda: RESET_CLOCK)
@@ -148,6 +149,7 @@ def world(app, monkeypatch) -> World:
     return World(
         path_values={
             "slug": product.slug,
+            "page_slug": "shipping",
             "category_id": str(category.id),
             "image_id": str(pictures[1].id),
             "product_id": str(product.id),

@@ -10,6 +10,7 @@ from app.blueprints.admin import (  # noqa: F401  (their views join bp)
     customers,
     images,
     orders,
+    pages,
     products,
 )
 from app.blueprints.admin.charts import bar_chart

@@ -2,8 +2,10 @@
 
 A visitor who sends neither a session, a remember-me nor a cart cookie sees what every such
 visitor sees: no user, an empty cart, no flashed message, and no CSRF token (base.html only
-asks for one for a logged-in user). Only their pages are stored and served from here, keyed by path and
-query string, for CATALOG_PAGE_CACHE_SECONDS. Anyone with a session always gets a fresh page.
+asks for one for a logged-in user; the product cards' "Add to cart" forms carry CSRF_TOKEN_SLOT,
+which with_csrf_token() fills in for each visitor after the cache). Only their pages are
+stored and served from here, keyed by path and query string, for CATALOG_PAGE_CACHE_SECONDS.
+Anyone with a session always gets a fresh page.
 
 A product selling out through checkouts therefore shows at most that many seconds late. A
 commit that adds or changes a product or a stock adjustment through the ORM (admin saves,
@@ -16,6 +18,8 @@ from itertools import chain
 from flask import Flask, current_app, has_app_context, request, session
 from flask_caching import Cache
 from flask_login.config import COOKIE_NAME as DEFAULT_REMEMBER_COOKIE_NAME
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from sqlalchemy import event
 
 from app.blueprints.cart.visitor import COOKIE_NAME as CART_COOKIE_NAME
@@ -23,6 +27,10 @@ from app.extensions import db
 from app.models import Category, Product, ProductImage, StockAdjustment
 
 page_cache = Cache()
+
+# Stands for the visitor's CSRF token in a kept page. Written unescaped: the text of a product or
+# a search is always escaped, so its "<" can never make the slot.
+CSRF_TOKEN_SLOT = Markup("<csrf-token>")
 
 
 def init_page_cache(app: Flask) -> None:
@@ -51,6 +59,14 @@ def renders_afresh() -> bool:
 def rendered_for_nobody(_page) -> bool:
     """Store a page only if rendering it left the session empty (no flash, user or token)."""
     return not session.modified and not session
+
+
+def with_csrf_token(page: str) -> str:
+    """The page with this visitor's CSRF token in each form that has the slot (which starts
+    a session for a visitor without one, as any form does)."""
+    if CSRF_TOKEN_SLOT not in page:
+        return page
+    return page.replace(CSRF_TOKEN_SLOT, generate_csrf())
 
 
 def _note_catalog_change(db_session, _flush_context) -> None:

@@ -1,5 +1,5 @@
-"""The catalog pages: product list with search, filters and sort; a category; one product
-(docs/behaviour.md#pages, #categories, #search)."""
+"""The catalog pages: product list with search, filters and sort; a category; one product; the
+footer pages (docs/behaviour.md#pages, #categories, #search, #footer-pages)."""
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,12 +8,15 @@ from app.blueprints.cart.forms import AddToCartForm
 from app.blueprints.input_rules import query_text
 from app.blueprints.shop import media
 from app.blueprints.shop.page_cache import (
+    CSRF_TOKEN_SLOT,
     init_page_cache,
     page_cache,
     rendered_for_nobody,
     renders_afresh,
+    with_csrf_token,
 )
 from app.blueprints.url_values import requested_page
+from app.services import pages
 from app.services.catalog import browsing, categories, search
 from app.services.errors import NotFound
 
@@ -24,7 +27,7 @@ media.register(bp)
 
 @bp.get("/")
 def index():
-    response = make_response(_product_list_page())
+    response = make_response(with_csrf_token(_product_list_page()))
     # The page differs with the cookie sent (logged in or not), cached or not.
     response.vary.add("Cookie")
     return response
@@ -32,7 +35,7 @@ def index():
 
 @bp.get("/c/<slug>")
 def category(slug: str):
-    response = make_response(_category_page(slug))
+    response = make_response(with_csrf_token(_category_page(slug)))
     response.vary.add("Cookie")
     return response
 
@@ -82,6 +85,7 @@ def _list_page(found: search.ProductFilter, problems: dict[str, list[str]], cate
         sorts=search.SORTS,
         all_categories=categories.flattened(categories.category_tree()) if category is None else [],
         query=found.q,
+        csrf_token_slot=CSRF_TOKEN_SLOT,
     )
 
 
@@ -94,6 +98,15 @@ def product(slug: str):
     form = AddToCartForm(product_id=found.id)
     crumbs = categories.breadcrumbs(found.category) if found.category is not None else []
     return render_template("shop/product.html", product=found, form=form, crumbs=crumbs)
+
+
+@bp.get("/pages/<page_slug>")
+def page(page_slug: str):
+    try:
+        shown = pages.page_by_slug(page_slug)
+    except NotFound:
+        abort(404)
+    return render_template("shop/page.html", page=shown, paragraphs=pages.paragraphs(shown.body))
 
 
 @bp.get("/favicon.ico")
