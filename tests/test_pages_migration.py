@@ -1,4 +1,4 @@
-"""Migration 0007_pages makes the footer pages with a first text each, which the shop shows."""
+"""Migration 0010_pages makes the footer pages with a first text each, which the shop shows."""
 
 import flask_migrate
 import pytest

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models.pages import MAX_PAGE_BODY, MAX_PAGE_TITLE, Page
 from app.services.errors import NotFound, ValidationFailed
 
-# The pages the footer links to, in its order; the migration 0007_pages makes one row of each.
+# The pages the footer links to, in its order; the migration 0010_pages makes one row of each.
 FOOTER_SLUGS = ("shipping", "returns", "privacy", "contact")
 
 

@@ -1,7 +1,7 @@
 """Footer pages the admin edits: shipping, returns, privacy, contact, with a first text each
 
-Revision ID: 0007_pages
-Revises: 0006
+Revision ID: 0010_pages
+Revises: 0009_shipments
 Create Date: 2026-12-03 18:30:00
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 
 import app.models.types
 
-revision = "0007_pages"
-down_revision = "0006"
+revision = "0010_pages"
+down_revision = "0009_shipments"
 branch_labels = None
 depends_on = None
 
