@@ -31,46 +31,79 @@ LOCK_STATEMENT_START = "SELECT products.id"
 LOCK_STATEMENT_END = "FOR NO KEY UPDATE"
 
 
+def is_lock(statement: str) -> bool:
+    """Is this the statement that locks a cart's products (as SQLAlchemy renders it for PostgreSQL)?"""
+    return statement.startswith(LOCK_STATEMENT_START) and statement.endswith(LOCK_STATEMENT_END)
+
+
 class LockClock(threading.local):
-    asked_ns: int = 0  # the lock statement was sent
-    locked_ns: int = 0  # it returned: the rows are locked until the transaction ends
+    """One thread's order transaction: when its lock statement was sent, and when it returned."""
+
+    asked_ns: int | None = None  # the lock statement was sent
+    locked_ns: int | None = None  # it returned: the rows are locked until the transaction ends
+
+    def __init__(self, now=time.perf_counter_ns):
+        self.now = now
+
+    def statement_sent(self, statement: str) -> None:
+        if self.locked_ns is None and is_lock(statement):
+            self.asked_ns = self.now()
+
+    def statement_returned(self, statement: str) -> None:
+        if self.locked_ns is None and self.asked_ns is not None and is_lock(statement):
+            self.locked_ns = self.now()
+
+    def transaction_began(self) -> None:
+        self.asked_ns = self.locked_ns = None  # a transaction that ended unseen is not counted
+
+    def transaction_ended(self) -> tuple[int, int] | None:
+        """(held, waited) in microseconds if this transaction locked products, else None."""
+        if self.locked_ns is None:
+            return None
+        held_us = (self.now() - self.locked_ns) // 1000
+        waited_us = (self.locked_ns - self.asked_ns) // 1000
+        self.asked_ns = self.locked_ns = None
+        return held_us, waited_us
 
 
-def install(directory: Path) -> None:
-    """Time every order transaction's product locks from now on, into `directory`."""
+def install(directory: Path):
+    """Time every order transaction's product locks from now on, into `directory`; returns `remove`."""
     clock = LockClock()
     path = str(directory / f"locks-{os.getpid()}.txt")
 
-    def is_lock(statement: str) -> bool:
-        return statement.startswith(LOCK_STATEMENT_START) and statement.endswith(LOCK_STATEMENT_END)
-
     def before_execute(conn, cursor, statement, parameters, context, executemany):
-        if clock.locked_ns == 0 and is_lock(statement):
-            clock.asked_ns = time.perf_counter_ns()
+        clock.statement_sent(statement)
 
     def after_execute(conn, cursor, statement, parameters, context, executemany):
-        if clock.locked_ns == 0 and clock.asked_ns and is_lock(statement):
-            clock.locked_ns = time.perf_counter_ns()
+        clock.statement_returned(statement)
+
+    def transaction_began(session, transaction, connection):
+        clock.transaction_began()
 
     def transaction_ended(session):
-        if clock.locked_ns:
-            held_us = (time.perf_counter_ns() - clock.locked_ns) // 1000
-            waited_us = (clock.locked_ns - clock.asked_ns) // 1000
-            clock.asked_ns = clock.locked_ns = 0
+        timed = clock.transaction_ended()
+        if timed is not None:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
             try:
-                os.write(descriptor, f"{held_us} {waited_us}\n".encode())
+                os.write(descriptor, f"{timed[0]} {timed[1]}\n".encode())
             finally:
                 os.close(descriptor)
 
-    def transaction_began(session, transaction, connection):
-        clock.asked_ns = clock.locked_ns = 0  # a transaction that ended unseen is not counted
+    listeners = [
+        (Engine, "before_cursor_execute", before_execute),
+        (Engine, "after_cursor_execute", after_execute),
+        (Session, "after_begin", transaction_began),
+        (Session, "after_commit", transaction_ended),
+        (Session, "after_rollback", transaction_ended),
+    ]
+    for target, name, listener in listeners:
+        event.listen(target, name, listener)
 
-    event.listen(Engine, "before_cursor_execute", before_execute)
-    event.listen(Engine, "after_cursor_execute", after_execute)
-    event.listen(Session, "after_commit", transaction_ended)
-    event.listen(Session, "after_rollback", transaction_ended)
-    event.listen(Session, "after_begin", transaction_began)
+    def remove() -> None:
+        for target, name, listener in listeners:
+            event.remove(target, name, listener)
+
+    return remove
 
 
 def clear(directory: Path) -> None:

@@ -109,6 +109,8 @@ class Bench:
             measure.cpu_ms = meter.per_answer(measure.answered)
             outcome = data.outcome(self.url, self.volumes, self.volumes.hot_product)
             self.check(side, measure, outcome, count, flash, flash_stock)
+            if side == "http":
+                self.check_lock_timing(outcome)
             if side == "http" and self.stripe_url:
                 self.check_intents(outcome)
             measures.append(measure)
@@ -144,12 +146,23 @@ class Bench:
         if side == "http" and set(measure.statuses) - {"201", "409", "lost"}:
             raise BenchFailed(f"flash sale over HTTP answered {measure.statuses}")
 
+    def check_lock_timing(self, outcome: dict) -> None:
+        """Every measured order's transaction was timed (bench/locktiming.py still finds the lock)."""
+        orders, timed = outcome["orders"] - WARM_UP_BUYERS, self.locks["transactions"]
+        if timed < orders:
+            raise BenchFailed(
+                f"row locks timed for {timed} transactions but {orders} orders were placed: "
+                "does bench/locktiming.py still recognise the statement locking the products?"
+            )
+
     def check_intents(self, outcome: dict) -> None:
         """With stripe, every order placed over HTTP has its PaymentIntent, made after its commit."""
         orders, with_intent = outcome["orders"], outcome["orders_with_intent"]
         if with_intent != orders:
             raise BenchFailed(f"{orders - with_intent} of {orders} orders have no PaymentIntent")
-        self.payment_notes.append(f"http: every order has its PaymentIntent ({with_intent})")
+        self.payment_notes.append(
+            f"http: each of the {orders} orders (warm-up included) has its PaymentIntent"
+        )
 
     def product_list_phase(self, base: str) -> PhaseResult:
         """GET / against GET /healthz, in alternating rounds, so a slower spell of the machine hits both."""
