@@ -278,7 +278,7 @@ def create_shopper_sequence(conn: psycopg.Connection) -> None:
 
 
 def outcome(url: str, volumes: Volumes, product_id: int) -> dict:
-    """After a phase: orders placed since the load, and the product's stock now."""
+    """After a phase: orders placed since the load, how many have a PaymentIntent, the product's stock now."""
     with psycopg.connect(url) as conn:
         orders = conn.execute("SELECT count(*) FROM orders WHERE id > %s", (volumes.past_orders,)).fetchone()[
             0
@@ -289,7 +289,17 @@ def outcome(url: str, volumes: Volumes, product_id: int) -> dict:
         ).fetchone()[0]
         stock = conn.execute("SELECT stock FROM products WHERE id = %s", (product_id,)).fetchone()[0]
         carts_left = conn.execute("SELECT count(DISTINCT cart_id) FROM cart_items").fetchone()[0]
-        return {"orders": orders, "units_sold": units, "stock": stock, "carts_left": carts_left}
+        with_intent = conn.execute(
+            "SELECT count(*) FROM payments WHERE order_id > %s AND intent_id IS NOT NULL",
+            (volumes.past_orders,),
+        ).fetchone()[0]
+        return {
+            "orders": orders,
+            "units_sold": units,
+            "stock": stock,
+            "carts_left": carts_left,
+            "orders_with_intent": with_intent,
+        }
 
 
 # --- the scratch database

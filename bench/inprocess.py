@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/inprocess.py                  # CPU per order: 3 rounds of 1,000 orders, 4 threads
     .venv/bin/python bench/inprocess.py --calls --top 40  # also calls per order, and where they go
+    .venv/bin/python bench/inprocess.py --calls --payment-provider stripe  # each order opens a PaymentIntent
 
 Over HTTP two runs of the same code differ by about 15% on this machine, more than
 most single changes to the checkout are worth. This measures the same request
@@ -17,6 +18,10 @@ token and Idempotency-Key, called on the WSGI app directly.
   one thread, counted with `sys.setprofile`. The count does not depend on the
   machine's speed, so it is the figure to compare two commits by. `--top K` lists the
   K functions with the most calls made under them (their own call included).
+
+With `--payment-provider stripe` a localstripe started here (bench/localstripe_server.py)
+answers every order's PaymentIntent, made after the order's commit as in production;
+localstripe's own CPU is not counted, the app's side of the call is.
 """
 
 import argparse
@@ -25,8 +30,10 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import data  # noqa: E402
 from bench.data import prepare, scratch_database  # noqa: E402
-from bench.processes import app_environment, clear_redis  # noqa: E402
+from bench.processes import app_environment, clear_localstripe, clear_redis, localstripe  # noqa: E402
 
 WARM_UP_ORDERS = 100  # per round, not measured: prepared statements, pools, caches
 
@@ -45,12 +52,20 @@ def main(argv: list[str]) -> int:
     volumes = data.Volumes(shoppers=rounds_needed * (WARM_UP_ORDERS + options.orders) + 1000)
     tag = os.urandom(6).hex()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    print(f"checkout in-process, at {commit.stdout.strip() or 'an unknown commit'}")
-    with scratch_database(options.pg, options.keep) as dbname:
+    print(
+        f"checkout in-process, at {commit.stdout.strip() or 'an unknown commit'}, "
+        f"PAYMENT_PROVIDER={options.payment_provider}"
+    )
+    with ExitStack() as stack:
+        dbname = stack.enter_context(scratch_database(options.pg, options.keep))
+        stripe_url = None
+        if options.payment_provider == "stripe":
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
+            stripe_url, _ = stack.enter_context(localstripe(workdir))
         url = f"{options.pg}/{dbname}"
         prepare(url, volumes, tag)
-        app = make_app(url, options.redis)
-        buyers = Buyers(app, url, volumes, tag, options.redis)
+        app = make_app(url, options.redis, stripe_url)
+        buyers = Buyers(app, url, volumes, tag, options.redis, stripe_url)
         cpu = [buyers.cpu_ms_per_order(options.orders, options.threads) for _ in range(options.rounds)]
         print(f"CPU ms per order ({options.threads} threads, {options.orders} orders a round): "
               + ", ".join(f"{ms:.2f}" for ms in cpu) + f"; median {statistics.median(cpu):.2f}")  # fmt: skip
@@ -62,9 +77,9 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def make_app(url: str, redis_url: str):
+def make_app(url: str, redis_url: str, stripe_url: str | None = None):
     """The app as gunicorn serves it in the benchmark (bench/run.py's environment)."""
-    environment = app_environment(url, redis_url)
+    environment = app_environment(url, redis_url, stripe_url)
     os.environ.clear()
     os.environ.update(environment)
     from app import create_app
@@ -75,8 +90,11 @@ def make_app(url: str, redis_url: str):
 class Buyers:
     """Shoppers placing one order each through the WSGI app; every round takes new ones."""
 
-    def __init__(self, app, url: str, volumes: data.Volumes, tag: str, redis_url: str):
+    def __init__(
+        self, app, url: str, volumes: data.Volumes, tag: str, redis_url: str, stripe_url: str | None
+    ):
         self.app, self.url, self.volumes, self.tag, self.redis_url = app, url, volumes, tag, redis_url
+        self.stripe_url = stripe_url
         self.next_shopper = 1
         self.refused: list[str] = []
 
@@ -111,6 +129,8 @@ class Buyers:
         self.next_shopper += WARM_UP_ORDERS + count
         data.reset(self.url, self.volumes, [(first, WARM_UP_ORDERS + count, False)])
         clear_redis(self.redis_url)
+        if self.stripe_url:
+            clear_localstripe(self.stripe_url)
         self.place_all([self.request(u) for u in range(first, first + WARM_UP_ORDERS)])
         self.check_all_placed()
         return [self.request(u) for u in range(first + WARM_UP_ORDERS, first + WARM_UP_ORDERS + count)]
@@ -150,6 +170,10 @@ class Buyers:
         """Every buyer got 201: a refusal costs less than an order and would flatter the figures."""
         if self.refused:
             raise SystemExit(f"{len(self.refused)} orders refused, the first: {self.refused[0]}")
+        if self.stripe_url:  # and with stripe, every order has its PaymentIntent
+            outcome = data.outcome(self.url, self.volumes, self.volumes.hot_product)
+            if outcome["orders_with_intent"] != outcome["orders"]:
+                raise SystemExit(f"orders without a PaymentIntent: {outcome}")
 
 
 class CallCounter:
@@ -193,6 +217,7 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=0, help="with --calls: the K busiest functions")
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15", help="broker and rate-limit storage")
+    parser.add_argument("--payment-provider", choices=("manual", "stripe"), default="manual")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     return parser.parse_args(argv)
 

@@ -51,7 +51,12 @@ def run_pgbench(dsn: dict, script: Path, transactions: int, log_dir: Path, label
     )
 
 
-def run_wrk_orders(url: str, buyers_file: Path, stall_seconds: float = 20) -> Measure:
+# Longer than the app may wait for Stripe on one order (two tries of 15 s,
+# app/services/payments/stripe.py), and than a busy shared machine's pauses.
+STALL_SECONDS = 60
+
+
+def run_wrk_orders(url: str, buyers_file: Path, stall_seconds: float = STALL_SECONDS) -> Measure:
     """Each buyer in the file places one order; wrk is interrupted when every thread has finished.
 
     A request lost with its connection (the server closed it as the request went out)

@@ -67,8 +67,17 @@ def raise_on_signal(signum, _frame):
 # --- gunicorn and Redis
 
 
-def app_environment(url: str, redis_url: str) -> dict[str, str]:
-    """The app's environment in the benchmark: production settings, Redis as broker and rate-limit storage."""
+# The test keys of tests/localstripe.py: localstripe takes any sk_test_ key.
+STRIPE_TEST_KEYS = {
+    "STRIPE_SECRET_KEY": "sk_test_storefront",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_storefront",
+    "STRIPE_WEBHOOK_SECRET": "whsec_storefront_tests",
+}
+
+
+def app_environment(url: str, redis_url: str, stripe_url: str | None = None) -> dict[str, str]:
+    """The app's environment in the benchmark: production settings, Redis as broker and rate-limit
+    storage, and the payment provider: `manual`, or `stripe` at `stripe_url` (localstripe)."""
     env = {
         **os.environ,
         "DATABASE_URL": url.replace("postgresql://", "postgresql+psycopg://", 1),
@@ -76,20 +85,31 @@ def app_environment(url: str, redis_url: str) -> dict[str, str]:
         "STORE_ENV": "production",
         "SECRET_KEY": "bench-not-secret",
         "PYTHONUNBUFFERED": "1",
+        "PAYMENT_PROVIDER": "manual",
     }
-    for name in ("MAIL_SERVER", "REDIS_URL"):
+    for name in ("MAIL_SERVER", "REDIS_URL", "STRIPE_API_BASE", "STRIPE_JS_URL", *STRIPE_TEST_KEYS):
         env.pop(name, None)
+    if stripe_url is not None:
+        env |= STRIPE_TEST_KEYS | {
+            "PAYMENT_PROVIDER": "stripe",
+            "STRIPE_API_BASE": stripe_url,
+            "STRIPE_JS_URL": f"{stripe_url}/js.stripe.com/v3/",
+        }
     return env
 
 
 @contextmanager
-def gunicorn(url: str, options: argparse.Namespace, redis_url: str):
+def gunicorn(url: str, options: argparse.Namespace, redis_url: str, stripe_url: str | None = None):
+    """gunicorn serving `options.app` through bench/locktiming.py, which times the row locks."""
     port = free_port()
-    env = app_environment(url, redis_url)
+    env = app_environment(url, redis_url, stripe_url) | {
+        "BENCH_APP": options.app,
+        "BENCH_LOCK_DIR": str(options.lock_dir),
+    }
     command = [
         str(ROOT / ".venv/bin/gunicorn"), "-b", f"127.0.0.1:{port}", "-w", str(options.workers),
         "-k", options.worker_class, "--threads", str(options.threads), "--backlog", "1024",
-        "--keep-alive", "30", "--log-level", "warning", options.app,
+        "--keep-alive", "30", "--log-level", "warning", "bench.locktiming:app",
     ]  # fmt: skip
     log = open(options.workdir / "gunicorn.log", "a")  # noqa: SIM115  (closed below)
     process = PROCESSES.start(command, cwd=ROOT, env=env, stdout=log, stderr=log)
@@ -102,11 +122,35 @@ def gunicorn(url: str, options: argparse.Namespace, redis_url: str):
         log.close()
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+@contextmanager
+def localstripe(workdir: Path):
+    """localstripe (bench/localstripe_server.py) on a free port, from scratch; yields (its URL, process)."""
+    port = free_port()
+    command = [str(ROOT / ".venv/bin/python"), "bench/localstripe_server.py", "--port", str(port)]
+    command.append("--from-scratch")
+    log = open(workdir / "localstripe.log", "a")  # noqa: SIM115  (closed below)
+    process = PROCESSES.start(command, cwd=ROOT, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{url}/js.stripe.com/v3/", process, name="localstripe")
+        yield url, process
+    finally:
+        PROCESSES.stop(process)
+        log.close()
+
+
+def clear_localstripe(url: str) -> None:
+    """Forget every intent made so far, so each phase starts with an empty Stripe."""
+    request = urllib.request.Request(f"{url}/_config/data", method="DELETE")
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60, name: str = "gunicorn") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise BenchFailed("gunicorn exited at start; see gunicorn.log")
+            raise BenchFailed(f"{name} exited at start; see {name}.log")
         try:
             request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
             with urllib.request.urlopen(request, timeout=2) as response:
@@ -143,15 +187,16 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class CpuMeter:
-    """CPU time spent by the app server, PostgreSQL, Redis, the load generator and everything else.
+    """CPU time spent by the app server, PostgreSQL, Redis, localstripe (if given), the load
+    generator and everything else.
 
     PostgreSQL counts its live processes plus what the postmaster has reaped (backends
     that ended meanwhile); the load generator is this script's reaped children. "other"
     is the rest of the machine: other work running on it skews the run.
     """
 
-    def __init__(self, master: subprocess.Popen | None):
-        self.master = master
+    def __init__(self, master: subprocess.Popen | None, stripe: subprocess.Popen | None = None):
+        self.master, self.stripe = master, stripe
         self.start = self.snapshot()
 
     def snapshot(self) -> dict[str, float]:
@@ -159,6 +204,9 @@ class CpuMeter:
         app_pids = set()
         if self.master is not None and self.master.poll() is None:
             app_pids = {self.master.pid, *worker_pids(self.master)}
+        stripe_pid = None
+        if self.stripe is not None:
+            groups["localstripe"], stripe_pid = 0.0, self.stripe.pid
         for entry in os.scandir("/proc"):
             if not entry.name.isdigit():
                 continue
@@ -172,6 +220,8 @@ class CpuMeter:
             own = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
             if int(entry.name) in app_pids:
                 groups["app"] += own
+            elif int(entry.name) == stripe_pid:
+                groups["localstripe"] += own
             elif name == "postgres":
                 groups["postgres"] += own
                 if fields[1] == "1":  # the postmaster: add its reaped backends

@@ -22,6 +22,7 @@ class PhaseResult:
     http: Measure
     correct: bool = True
     notes: list[str] = field(default_factory=list)
+    locks: dict = field(default_factory=dict)  # the HTTP side's row lock times (bench/locktiming.py)
     median_ratio: float | None = None  # set on the median of several runs
 
     @property
@@ -41,8 +42,18 @@ def print_phase(result: PhaseResult, seconds: float) -> None:
     for label, measure in ((result.ceiling_label, c), ("HTTP", h)):
         spent = ", ".join(f"{name} {ms:.2f}" for name, ms in measure.cpu_ms.items())
         print(f"    CPU ms per answer, {label}: {spent}")
+    if result.locks:
+        print(f"    {lock_line(result.locks)}")
     for note in result.notes:
         print(f"    {note}")
+
+
+def lock_line(locks: dict) -> str:
+    return (
+        f"row locks held: p50 {locks['held_p50_ms']:.2f} ms, p95 {locks['held_p95_ms']:.2f} ms "
+        f"(max {locks['held_max_ms']:.1f} ms; waited for: p50 {locks['waited_p50_ms']:.2f} ms, "
+        f"p95 {locks['waited_p95_ms']:.2f} ms; {locks['transactions']} order transactions)"
+    )
 
 
 def median_result(runs: list[list[PhaseResult]]) -> list[PhaseResult]:
@@ -60,6 +71,10 @@ def median_result(runs: list[list[PhaseResult]]) -> list[PhaseResult]:
             first.name, first.ceiling_label, ceiling, http, all(r.correct for r in phase_runs)
         )
         result.median_ratio = statistics.median(r.ratio for r in phase_runs)
+        if first.locks:
+            result.locks = {
+                name: statistics.median(r.locks[name] for r in phase_runs) for name in first.locks
+            }
         merged.append(result)
     return merged
 
@@ -79,6 +94,9 @@ def print_table(results: list[PhaseResult], title: str) -> None:
             f"| {r.http.rate:.0f} | {r.http.p50_ms:.1f} / {r.http.p99_ms:.1f} | {ratio} | {description} "
             f"| {'yes' if met(r) else 'NO'} |"
         )
+    for r in results:
+        if r.locks:
+            print(f"{r.name}, HTTP: {lock_line(r.locks)}")
 
 
 def machine() -> str:

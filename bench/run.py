@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,15 +35,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
-from bench import data  # noqa: E402
+from bench import data, locktiming  # noqa: E402
 from bench.data import prepare, scratch_database  # noqa: E402
 from bench.loadgen import CLIENTS, combined, run_pgbench, run_wrk_get, run_wrk_orders  # noqa: E402
 from bench.processes import (  # noqa: E402
     PROCESSES,
     BenchFailed,
     CpuMeter,
+    clear_localstripe,
     clear_redis,
     gunicorn,
+    localstripe,
     raise_on_signal,
     worker_pids,
 )
@@ -63,21 +66,21 @@ class Bench:
     def checkout_phase(self, base: str) -> PhaseResult:
         """Every buyer orders a 3-line cart of ordinary products: the everyday checkout."""
         count, first = self.options.buyers, 1 + WARM_UP_BUYERS
-        ceiling = self.place_orders_both_ways(base, first, count, flash=False)
-        return PhaseResult("checkout", "pgbench", *ceiling)
+        ceiling, http = self.place_orders_both_ways(base, first, count, flash=False)
+        return PhaseResult("checkout", "pgbench", ceiling, http, locks=self.locks, notes=self.payment_notes)
 
     def flash_phase(self, base: str) -> PhaseResult:
         """Every buyer's cart holds the flash product (1 unit) and two others; stock < buyers."""
         count, stock = self.options.flash_buyers, self.options.flash_stock
         first = 1 + WARM_UP_BUYERS + self.options.buyers
         ceiling, http = self.place_orders_both_ways(base, first, count, flash=True, flash_stock=stock)
-        result = PhaseResult("flash sale", "pgbench", ceiling, http)
+        result = PhaseResult("flash sale", "pgbench", ceiling, http, locks=self.locks)
         result.correct = all(self.flash_outcomes)
-        result.notes = self.flash_notes
+        result.notes = self.flash_notes + self.payment_notes
         return result
 
     def place_orders_both_ways(self, base, first, count, *, flash, flash_stock=0):
-        self.flash_outcomes, self.flash_notes = [], []
+        self.flash_outcomes, self.flash_notes, self.payment_notes = [], [], []
         measures = []
         for side in ("ceiling", "http"):
             data.reset(
@@ -94,14 +97,22 @@ class Bench:
                 meter = CpuMeter(None)
                 measure = run_pgbench(self.dsn, script, count, workdir, "measure")
             else:
+                if self.stripe_url:
+                    clear_localstripe(self.stripe_url)
                 run_wrk_orders(base, self.buyers_file(1, WARM_UP_BUYERS, "warm.txt"))
+                locktiming.clear(self.options.lock_dir)
                 self.profile_start(flash)
-                meter = CpuMeter(self.master)
+                meter = CpuMeter(self.master, self.stripe_process)
                 measure = run_wrk_orders(base, self.buyers_file(first, count, "buyers.txt"))
                 self.profile_stop()
+                self.locks = locktiming.summary(self.options.lock_dir)
             measure.cpu_ms = meter.per_answer(measure.answered)
             outcome = data.outcome(self.url, self.volumes, self.volumes.hot_product)
             self.check(side, measure, outcome, count, flash, flash_stock)
+            if side == "http":
+                self.check_lock_timing(outcome)
+            if side == "http" and self.stripe_url:
+                self.check_intents(outcome)
             measures.append(measure)
         return measures
 
@@ -134,6 +145,24 @@ class Bench:
         )
         if side == "http" and set(measure.statuses) - {"201", "409", "lost"}:
             raise BenchFailed(f"flash sale over HTTP answered {measure.statuses}")
+
+    def check_lock_timing(self, outcome: dict) -> None:
+        """Every measured order's transaction was timed (bench/locktiming.py still finds the lock)."""
+        orders, timed = outcome["orders"] - WARM_UP_BUYERS, self.locks["transactions"]
+        if timed < orders:
+            raise BenchFailed(
+                f"row locks timed for {timed} transactions but {orders} orders were placed: "
+                "does bench/locktiming.py still recognise the statement locking the products?"
+            )
+
+    def check_intents(self, outcome: dict) -> None:
+        """With stripe, every order placed over HTTP has its PaymentIntent, made after its commit."""
+        orders, with_intent = outcome["orders"], outcome["orders_with_intent"]
+        if with_intent != orders:
+            raise BenchFailed(f"{orders - with_intent} of {orders} orders have no PaymentIntent")
+        self.payment_notes.append(
+            f"http: each of the {orders} orders (warm-up included) has its PaymentIntent"
+        )
 
     def product_list_phase(self, base: str) -> PhaseResult:
         """GET / against GET /healthz, in alternating rounds, so a slower spell of the machine hits both."""
@@ -174,7 +203,10 @@ class Bench:
 
 def run_once(bench: Bench) -> list[PhaseResult]:
     results = []
-    with gunicorn(bench.url, bench.options, bench.options.redis) as (base, master):
+    with (
+        stripe_server(bench) as stripe_url,
+        gunicorn(bench.url, bench.options, bench.options.redis, stripe_url) as (base, master),
+    ):
         bench.master = master
         phases = {
             "checkout": bench.checkout_phase,
@@ -188,6 +220,34 @@ def run_once(bench: Bench) -> list[PhaseResult]:
             results.append(result)
     clear_redis(bench.options.redis)
     return results
+
+
+@contextmanager
+def working_directory(keep: bool):
+    """The run's files (buyers, logs of gunicorn and localstripe, lock times); kept with --keep."""
+    workdir = tempfile.mkdtemp(prefix="bench-")
+    try:
+        yield workdir
+    finally:
+        if keep:
+            print(f"kept files in {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def stripe_server(bench: Bench):
+    """localstripe for `--payment-provider stripe` (its URL), nothing for manual (None)."""
+    bench.stripe_url = bench.stripe_process = None
+    if bench.options.payment_provider != "stripe":
+        yield None
+        return
+    with localstripe(bench.options.workdir) as (url, process):
+        bench.stripe_url, bench.stripe_process = url, process
+        try:
+            yield url
+        finally:
+            bench.stripe_url = bench.stripe_process = None
 
 
 def parse_options(argv: list[str]) -> argparse.Namespace:
@@ -210,10 +270,16 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--worker-class", default="gthread")
     parser.add_argument("--app", default="wsgi:app", help="the WSGI app gunicorn serves")
+    parser.add_argument(
+        "--payment-provider",
+        choices=("manual", "stripe"),
+        default="manual",
+        help="stripe: every order opens a PaymentIntent at a localstripe started here",
+    )
     parser.add_argument("--phases", default="checkout,flash,list", help="which phases, in order")
     parser.add_argument("--profile", type=Path, help="write py-spy profiles of the HTTP checkout here")
     parser.add_argument("--json", type=Path, help="write every figure here")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch database and the run's files")
     options = parser.parse_args(argv)
     for name in ("buyers", "flash_buyers"):
         setattr(options, name, getattr(options, name) // CLIENTS * CLIENTS)  # pgbench -t is per client
@@ -221,13 +287,18 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
 
 
 PY_SPY = shutil.which("py-spy") or str(ROOT / ".venv/bin/py-spy")
+INSTALL = {  # Debian's packages
+    "pgbench": "apt-get install -y postgresql (Debian ships pgbench with the server; see bench/README.md)",
+    "wrk": "apt-get install -y wrk (see bench/README.md)",
+}
 
 
 def main(argv: list[str]) -> int:
     options = parse_options(argv)
     for tool in ("pgbench", "wrk") + ((PY_SPY,) if options.profile else ()):
         if not shutil.which(tool):
-            print(f"{tool} is not installed (see bench/README.md)", file=sys.stderr)
+            how = INSTALL.get(tool, "see bench/README.md")
+            print(f"{tool} is not installed: {how}", file=sys.stderr)
             return 2
     if options.profile:
         options.profile.mkdir(parents=True, exist_ok=True)
@@ -240,10 +311,12 @@ def main(argv: list[str]) -> int:
     runs = []
     try:
         with (
-            tempfile.TemporaryDirectory(prefix="bench-") as workdir,
+            working_directory(options.keep) as workdir,
             scratch_database(options.pg, options.keep) as dbname,
         ):
             options.workdir = Path(workdir)
+            options.lock_dir = options.workdir / "locks"
+            options.lock_dir.mkdir()
             url = f"{options.pg}/{dbname}"
             dsn = psycopg.conninfo.conninfo_to_dict(url)
             dsn.setdefault("port", 5432)
@@ -252,7 +325,8 @@ def main(argv: list[str]) -> int:
             for number in range(1, options.repeat + 1):
                 print(
                     f"run {number} of {options.repeat} (gunicorn -w {options.workers} -k "
-                    f"{options.worker_class} --threads {options.threads}, {CLIENTS} clients)"
+                    f"{options.worker_class} --threads {options.threads}, {CLIENTS} clients, "
+                    f"PAYMENT_PROVIDER={options.payment_provider})"
                 )
                 runs.append(run_once(bench))
     except BenchFailed as failure:
