@@ -33,13 +33,30 @@ TRANSLATIONS = ROOT / "app" / "translations"
 CATALOGS = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 GERMAN = TRANSLATIONS / "de_DE" / "LC_MESSAGES" / "messages.po"
 # As scripts/translations extract: Babel's default keywords, and lazy_gettext under both names.
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "lazy_gettext": None,
+    "_l": None,
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
 
 
 def read_catalog(path: Path):
     with path.open("rb") as po:
         return read_po(po)
+
+
+def singular(msgid: str | tuple) -> str:
+    """A message's id; a plural message (one, many) is known by its singular."""
+    return msgid[0] if isinstance(msgid, tuple) else msgid
+
+
+def forms(text: str | tuple) -> tuple:
+    """Every form of a message or its translation; an untranslated form is ""."""
+    return text if isinstance(text, tuple) else (text,)
 
 
 def extracted_messages() -> set[str]:
@@ -50,7 +67,7 @@ def extracted_messages() -> set[str]:
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
+        found.add(singular(message))
     return found
 
 
@@ -63,8 +80,8 @@ def test_the_code_has_marked_strings_to_extract():
 
 
 def test_every_marked_string_has_a_german_translation():
-    german = {message.id: message.string for message in read_catalog(GERMAN) if message.id}
-    untranslated = sorted(msgid for msgid in extracted_messages() if not german.get(msgid))
+    german = {singular(message.id): forms(message.string) for message in read_catalog(GERMAN) if message.id}
+    untranslated = sorted(msgid for msgid in extracted_messages() if not all(german.get(msgid, ("",))))
     assert not untranslated, (
         f"{len(untranslated)} marked strings have no German in {GERMAN.relative_to(ROOT)} "
         "(scripts/translations update, fill in msgstr, scripts/translations compile):\n"
@@ -94,8 +111,10 @@ def test_every_translation_keeps_the_placeholders_of_its_original(po_path: Path)
         f"{message.id!r} -> {message.string!r}"
         for message in read_catalog(po_path)
         if message.id
-        and message.string
-        and sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string))
+        and any(
+            translated and sorted(PLACEHOLDER.findall(original)) != sorted(PLACEHOLDER.findall(translated))
+            for original, translated in zip(forms(message.id) * 2, forms(message.string), strict=False)
+        )
     ]
     assert not wrong, f"placeholders lost or added in {po_path.relative_to(ROOT)}:\n" + "\n".join(wrong)
 

@@ -114,6 +114,7 @@ GUEST_ADDRESS = {
     "full_name": "Grace Hopper",
     "line1": "1 Harbour St",
     "city": "Arlington",
+    "region": "VA",
     "postal_code": "22201",
     "country": "US",
 }

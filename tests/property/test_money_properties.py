@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app import create_app
 from app.models.coupons import FIXED, PERCENT, Coupon
 from app.services.errors import CouponUnusable
 from app.services.ordering.coupons import check_coupon
@@ -148,19 +149,24 @@ def rules_hold(coupon: Coupon, subtotal: Decimal, user_uses: int) -> bool:
     )
 
 
+# A refusal is worded in the shop's language and currency, so the checks run in the app.
+SHOP = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
 @given(situation=coupon_situations())
 def test_a_coupon_is_usable_exactly_when_every_rule_holds(situation):
     coupon, subtotal, user_uses = situation
-    if rules_hold(coupon, subtotal, user_uses):
-        assert check_coupon(coupon, subtotal, user_uses, now=NOW) is coupon
-    else:
-        with pytest.raises(CouponUnusable):
-            check_coupon(coupon, subtotal, user_uses, now=NOW)
+    with SHOP.app_context():
+        if rules_hold(coupon, subtotal, user_uses):
+            assert check_coupon(coupon, subtotal, user_uses, now=NOW) is coupon
+        else:
+            with pytest.raises(CouponUnusable):
+                check_coupon(coupon, subtotal, user_uses, now=NOW)
 
 
 @given(subtotal=money(), user_uses=st.integers(min_value=0, max_value=5))
 def test_an_unknown_code_is_never_usable(subtotal, user_uses):
-    with pytest.raises(CouponUnusable):
+    with SHOP.app_context(), pytest.raises(CouponUnusable):
         check_coupon(None, subtotal, user_uses, now=NOW)
 
 
