@@ -168,7 +168,7 @@ def test_the_admin_layout_has_its_own_header_and_sidebar_and_no_shopper_links(ad
         html.index('<nav class="admin-sidebar"') : html.index("</nav>", html.index("admin-sidebar"))
     ]
 
-    for label in ("Dashboard", "Orders", "Products", "Categories", "Coupons", "Customers"):
+    for label in ("Dashboard", "Orders", "Products", "Categories", "Coupons", "Customers", "Pages"):
         assert f">{label}</a>" in sidebar
     assert 'aria-current="page">Dashboard</a>' in sidebar
     assert ">View shop</a>" in html and ">Log out</button>" in html
