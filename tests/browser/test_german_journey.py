@@ -7,11 +7,7 @@ settings; so the demo shopper, their saved address and the demo catalog are ther
 """
 
 import re
-import shutil
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -21,10 +17,9 @@ from tests.browser.conftest import (
     SHOPPER_EMAIL,
     SHOPPER_PASSWORD,
     BrowserSession,
-    _free_port,
-    _wait_until_serving,
+    serve,
 )
-from tests.browser.helpers import ROOT, check_accessibility, flash, order_number_in
+from tests.browser.helpers import check_accessibility, flash, order_number_in
 
 NOTEBOOK = "A5 Dotted Notebook"  # 9.75, from seed-demo
 # One number, a comma and two decimals, then the euro sign: the German way (Babel puts a
@@ -36,28 +31,8 @@ EUROS = re.compile(r"\d+,\d{2}\s€")
 def german_server(browser_shop, tmp_path_factory) -> str:
     """The shop in German, on the browser tests' database, stopped after this module."""
     env = {**browser_shop, "STORE_LOCALE": "de_DE", "STORE_CURRENCY": "EUR"}
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_file = tmp_path_factory.mktemp("gunicorn-de") / "gunicorn.log"
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    with open(log_file, "w") as log:
-        process = subprocess.Popen(
-            [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "60", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_serving(base_url + "/", process, log_file)
+    with serve(env, tmp_path_factory.mktemp("gunicorn-de") / "gunicorn.log") as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
